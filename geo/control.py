@@ -1,0 +1,302 @@
+"""Who holds a place, according to one report.
+
+Each sentence that names a place may carry a control cue ("retook", "s'est
+emparé", "звільнили", "отошли"), an actor ("Ukrainian forces", "les Russes",
+"ЗСУ", "ВС РФ") and modifiers (a denial, an unconfirmed claim, a month before
+the report's date).  The cues are data (data/control_cues.toml); this module
+turns them into one vote per sentence and the votes into one status.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .models import Evidence, Mention, Place, Report, Vote
+from .normalize import Sentence
+
+CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
+WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
+NEAR = 45  # ... or in a neighbouring clause ("Shevchenkove, further east, was retaken")
+DECISIVE = {"capture", "liberate", "hold", "occupied", "withdraw", "loss", "held_ukraine", "held_russia"}
+# category -> (how the status follows from the actor, weight, change label)
+EFFECTS = {
+    "capture": ("actor", 1.0, "captured"),
+    "liberate": ("liberator", 1.0, "liberated"),
+    "hold": ("actor", 0.8, "held"),
+    "occupied": ("russia", 0.8, "occupied"),
+    "withdraw": ("other", 1.0, "withdrawal"),
+    "loss": ("other", 0.9, "lost"),
+    "fighting": ("contested", 0.7, "fighting"),
+    "attempt": ("contested", 0.5, "attack"),
+    "held_ukraine": ("ukraine", 0.9, "held"),
+    "held_russia": ("russia", 0.9, "held"),
+}
+OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
+_CONJUNCTION = re.compile(r"^[\s,;]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:d.|l.)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    cues: dict[str, re.Pattern[str]]
+    actors: dict[str, re.Pattern[str]]
+    reference_before: re.Pattern[str]
+    reference_after: re.Pattern[str]
+    past: re.Pattern[str]
+    months: tuple[tuple[int, re.Pattern[str]], ...]
+    metonymy_before: re.Pattern[str]
+    metonymy_after: re.Pattern[str]
+
+
+def _union(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
+    """Compile the cue file once per process."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return Lexicon(
+        cues={name: _union(patterns) for name, patterns in data["cues"].items()},
+        actors={side: _union(patterns) for side, patterns in data["actors"].items()},
+        reference_before=re.compile("|".join(f"(?:{p})" for p in data["reference"]["before"]), re.IGNORECASE),
+        reference_after=_union(data["reference"]["after"]),
+        past=_union(data["past"]["markers"]),
+        months=tuple((int(k), _union(v)) for k, v in data["months"].items()),
+        metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
+        metonymy_after=_union(data["metonymy"]["after"]),
+    )
+
+
+@dataclass(frozen=True)
+class Cue:
+    category: str
+    start: int  # offsets into the report text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    """Everything the lexicon finds in one sentence, found once and shared by all its places."""
+
+    sentence: Sentence
+    cues: tuple[Cue, ...]
+    actors: tuple[tuple[str, int, int], ...]  # (side, start, end)
+    claim: bool
+    negations: tuple[tuple[int, int], ...]
+
+
+def analyse_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceCues:
+    text, base = sentence.text, sentence.start
+    cues = []
+    for category, pattern in lexicon.cues.items():
+        if category in ("claim", "negation"):
+            continue
+        for m in pattern.finditer(text):
+            cues.append(Cue(category, base + m.start(), base + m.end(), m.group()))
+    actors = tuple(sorted((side, base + m.start(), base + m.end())
+                          for side, pattern in lexicon.actors.items() for m in pattern.finditer(text)))
+    negations = tuple((base + m.start(), base + m.end()) for m in lexicon.cues["negation"].finditer(text))
+    return SentenceCues(sentence, tuple(sorted(cues, key=lambda c: c.start)), actors,
+                        bool(lexicon.cues["claim"].search(text)), negations)
+
+
+def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) -> str:
+    """'reference' for a town that only locates something else, 'actor' for a capital standing for its government."""
+    before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
+    if place.kind == "capital" and (lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after)):
+        return "actor"
+    if lexicon.reference_before.search(before) or lexicon.reference_after.match(after):
+        return "reference"
+    return mention.role
+
+
+def _report_month(report: Report) -> tuple[int, int] | None:
+    if not report.date:
+        return None
+    year, month = report.date.split("-")[:2]
+    return int(year), int(month)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”—–]")
+
+
+def _clause(sc: SentenceCues, cue: Cue) -> str:
+    """The cue's clause, plus a short opening phrase of the sentence ("In July, ...")."""
+    s = sc.sentence
+    lo, hi = cue.start - s.start, cue.end - s.start
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(s.text, 0, lo)), default=0)
+    right = next((m.start() for m in _CLAUSE_BREAK.finditer(s.text, hi)), len(s.text))
+    opening = _CLAUSE_BREAK.split(s.text, 1)[0]
+    return s.text[left:right] + (" " + opening if len(opening.split()) <= 5 and left > 0 else "")
+
+
+def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bool:
+    """The report tells this as an earlier event: 'in July', 'at the start of the war', 'en mars'."""
+    clause = _clause(sc, cue)
+    if lexicon.past.search(clause):
+        return True
+    when = _report_month(report)
+    if when is None:
+        return False
+    return any(month < when[1] and pattern.search(clause) for month, pattern in lexicon.months)
+
+
+def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None) -> str | None:
+    """The side nearest the cue, preferring the one before it (the subject in SVO order)."""
+    best, best_distance = None, float("inf")
+    for side, start, end in sc.actors:
+        if start <= cue.start < end or cue.start <= start < cue.end:
+            continue  # the cue word itself ("les Russes ont fui" is fine; "russe" inside a cue is not)
+        if end <= cue.start:
+            distance = cue.start - end
+        elif _CLAUSE_BREAK.search(sc.sentence.text, cue.end - sc.sentence.start, start - sc.sentence.start):
+            continue  # after the cue, only in its own clause: "was retaken during the push, cutting ... Russian"
+        else:
+            distance = (start - cue.end) * 1.5
+        if distance < best_distance:
+            best, best_distance = side, distance
+    if best is None and previous is not None and previous.actors:
+        best = previous.actors[-1][0]
+    return best
+
+
+def _status_for(category: str, actor: str | None) -> str | None:
+    rule = EFFECTS[category][0]
+    if rule == "contested":
+        return "contested"
+    if rule in ("russia", "ukraine"):
+        return rule
+    if rule == "liberator":
+        return "russia" if actor == "russia" else "ukraine"
+    if actor is None:
+        return None
+    return actor if rule == "actor" else OTHER_SIDE[actor]
+
+
+def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
+                   lexicon: Lexicon) -> dict[Mention, list[Vote]]:
+    """Votes of one sentence for the places it names (role 'place' only).
+
+    Each cue belongs to the place named nearest to it; places listed with that one
+    ("Klishchiivka and Andriivka") share it.  A place keeps at most two votes:
+    the nearest cue about now, and the nearest cue it recounts from before.
+    """
+    text = report.text
+    targets = sorted((m for m in mentions if m.role == "place"), key=lambda m: m.start)
+    if not targets or not sc.cues:
+        return {}
+    groups = _listed_together(text, targets)
+    nearest: dict[tuple[int, bool], tuple[int, Cue]] = {}
+    for cue in sc.cues:
+        owner, gap = min(((m, _gap(cue, m)) for m in targets), key=lambda pair: pair[1])
+        between = text[min(cue.end, owner.end):max(cue.start, owner.start)]
+        if gap > WINDOW or ";" in between or (gap > NEAR and _CLAUSE_BREAK.search(between)
+                                              and not _opens_clause(text, sc, owner, cue)):
+            continue  # too far, or in another clause and not right next to the name
+        past = _is_past(cue, sc, report, lexicon)
+        for member in groups[owner.start]:
+            distance = _gap(cue, member)
+            key = (member.start, past)
+            if key not in nearest or distance < nearest[key][0]:
+                nearest[key] = (distance, cue)
+    evidence = Evidence(sc.sentence.text, sc.sentence.start, sc.sentence.end)
+    by_start = {m.start: m for m in targets}
+    votes: dict[Mention, list[Vote]] = {}
+    for (start, past), (_, cue) in sorted(nearest.items()):
+        vote = _vote(cue, past, sc, previous, lexicon, evidence)
+        if vote is not None:
+            votes.setdefault(by_start[start], []).append(vote)
+    return votes
+
+
+def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
+          evidence: Evidence) -> Vote | None:
+    actor = _actor_for(cue, sc, previous)
+    status = _status_for(cue.category, actor)
+    if status is None:
+        return None
+    _, weight, change = EFFECTS[cue.category]
+    hedges = [(s, e) for s, e in sc.negations] + [(c.start, c.end) for c in sc.cues if c.category == "attempt"]
+    hedged = any(c_end <= cue.start and cue.start - c_end <= 30 for _, c_end in hedges) or \
+        any(s <= cue.start < e for s, e in sc.negations)
+    if (hedged or sc.claim) and status != "contested":
+        attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
+        status, weight, change = "contested", 0.6, "attack" if attempted else "claimed"
+    return Vote(status, change, weight, past, evidence, cue.category)
+
+
+def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bool:
+    """'Balakliia, a town of 27,000, was retaken': the name is the subject, an aside stands before its verb."""
+    if cue.start < mention.end:
+        return False
+    lead = text[sc.sentence.start:mention.start]
+    lead = lead[max((m.end() for m in _CLAUSE_BREAK.finditer(lead)), default=0):]
+    return len(lead.split()) <= 2 and text.count(",", mention.end, cue.start) <= 3
+
+
+def _gap(cue: Cue, mention: Mention) -> int:
+    if cue.end <= mention.start:
+        return mention.start - cue.end
+    if cue.start >= mention.end:
+        return cue.start - mention.end
+    return 0
+
+
+def _listed_together(text: str, targets: list[Mention]) -> dict[int, list[Mention]]:
+    """Runs of places joined only by commas and 'and' share their cues."""
+    groups: dict[int, list[Mention]] = {}
+    run: list[Mention] = []
+    for mention in targets:
+        if run and not _CONJUNCTION.match(text[run[-1].end:mention.start]):
+            run = []
+        run.append(mention)
+        for member in run:
+            groups[member.start] = run
+    return groups
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    change: str | None
+    confidence: float
+    evidence: tuple[Evidence, ...]
+
+
+def decide(place: Place, votes: list[Vote], mention_sentences: list[Evidence]) -> Verdict:
+    """Combine sentence votes: a change of control outweighs talk of fighting; the past never overrides the present."""
+    current = [v for v in votes if not v.past]
+    past = [v for v in votes if v.past and place.kind != "capital"]
+    pool = [v for v in current if v.cue in DECISIVE and v.status != "contested"] or current
+    confidence_scale = 1.0
+    if not pool:
+        pool = [v for v in past if v.cue in DECISIVE and v.status != "contested"]
+        confidence_scale = 0.6
+    if not pool:
+        return Verdict("mentioned", None, 0.6, _unique(mention_sentences)[:3])
+    totals: dict[str, float] = {}
+    for vote in pool:
+        totals[vote.status] = totals.get(vote.status, 0.0) + vote.weight
+    ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+    status, top = ranked[0]
+    if len(ranked) > 1 and ranked[1][1] >= top * 0.8 and {ranked[0][0], ranked[1][0]} == {"ukraine", "russia"}:
+        status = "contested"
+    winners = [v for v in pool if v.status == status] or pool
+    change = max(winners, key=lambda v: v.weight).change if status != "contested" or winners else None
+    agreement = sum(v.weight for v in winners) / sum(v.weight for v in votes if not v.past or confidence_scale < 1)
+    strength = min(1.0, sum(v.weight for v in winners) / 1.5)
+    confidence = confidence_scale * min(0.97, 0.35 + 0.3 * min(1.0, agreement) + 0.25 * strength + 0.05 * min(len(winners), 3))
+    return Verdict(status, change, round(confidence, 3), _unique([v.sentence for v in winners if v.sentence]))
+
+
+def _unique(items: list[Evidence]) -> tuple[Evidence, ...]:
+    seen, out = set(), []
+    for item in items:
+        if item.start not in seen:
+            seen.add(item.start)
+            out.append(item)
+    return tuple(sorted(out, key=lambda e: e.start))

@@ -1,0 +1,93 @@
+"""Text normalisation shared by every stage: folding, tokens, sentences.
+
+The gazetteer and the report text must be folded the same way, or a name
+written "Kupi'ansk", "KUPIANSK" or "Куп’янськ" would never meet its entry.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+APOSTROPHES = "'’ʼ`´‘′"
+_APOSTROPHE_RE = re.compile(f"[{APOSTROPHES}]")
+# A word: letters, optionally joined by inner apostrophes (Куп'янськ, d'Izium).
+WORD_RE = re.compile(rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*")
+# French elided articles and prepositions glued to the next word.
+ELISIONS = ("l", "d", "qu", "jusqu", "lorsqu", "puisqu", "s", "n", "c", "j", "m", "t")
+
+
+def fold(text: str) -> str:
+    """Lower-case, drop diacritics and apostrophes, unify ё/е: the matching key of a word."""
+    text = _APOSTROPHE_RE.sub("", text.lower())
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).replace("ё", "е")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as written (after elision split)
+    folded: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words with character offsets; French elisions and English possessives split off."""
+    tokens: list[Token] = []
+    for match in WORD_RE.finditer(text):
+        word, start = match.group(), match.start()
+        parts = _APOSTROPHE_RE.split(word, maxsplit=1)
+        if len(parts) == 2 and parts[0].lower() in ELISIONS and parts[1][:1].isalpha() and _is_latin(parts[1]):
+            tokens.append(Token(parts[0], fold(parts[0]), start, start + len(parts[0])))
+            offset = len(parts[0]) + 1
+            word, start = word[offset:], start + offset
+        if len(word) > 2 and word[-1] in "sS" and word[-2] in APOSTROPHES:  # Bakhmut's
+            word = word[:-2]
+        tokens.append(Token(word, fold(word), start, start + len(word)))
+    return tokens
+
+
+def _is_latin(word: str) -> bool:
+    return "LATIN" in unicodedata.name(word[0], "")
+
+
+def is_cyrillic(word: str) -> bool:
+    return "CYRILLIC" in unicodedata.name(word[0], "")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”’)\]]*\s+|\n\s*\n|\n(?=\s*[-*•#])")
+_ABBREVIATIONS = {"km", "mr", "mrs", "dr", "st", "gen", "col", "lt", "sgt", "m", "mm", "p", "no", "vs", "etc",
+                  "ім", "м", "с", "смт", "р", "г", "им", "пос", "обл", "ген", "e", "i", "u", "s", "a"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets; blank lines and list items also end a sentence."""
+    sentences: list[Sentence] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start:match.start()].rstrip()
+        last_word = re.search(r"(\w+)\.$", before)
+        if last_word and last_word.group(1).lower() in _ABBREVIATIONS and "\n" not in match.group():
+            continue
+        _append(sentences, text, start, match.start())
+        start = match.end()
+    _append(sentences, text, start, len(text))
+    return sentences
+
+
+def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped_left = len(chunk) - len(chunk.lstrip())
+    chunk = chunk.strip()
+    if chunk:
+        begin = start + stripped_left
+        sentences.append(Sentence(chunk, begin, begin + len(chunk)))

@@ -1,0 +1,111 @@
+"""Report in, events out: the stages wired together, with no I/O of their own."""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+from .control import Lexicon, analyse_sentence, decide, load_lexicon, mention_role, sentence_votes
+from .gazetteer import Gazetteer, default_gazetteer
+from .geocoding import FallbackGeocoder, GazetteerGeocoder, relocate
+from .models import Event, Evidence, Mention, Place, Report, Unresolved
+from .normalize import split_sentences, tokenize
+from .reports import ReportError
+from .resolve import resolve
+from .toponyms import PlaceMatcher
+
+# "the village of X", "le village de X", "село X": the text says X is a settlement even if we don't know it.
+_SETTLEMENT_NOUN = re.compile(
+    r"\b(?:village|town|city|hamlet|settlement|villages?\s+de|ville\s+de|localit[ée]\s+de|bourg\s+de|Dorf|Ortschaft|"
+    r"pueblo\s+de|aldea\s+de|localidad\s+de|сел[оау]|селищ[еау]|селі|місто|міста|містечк[оау]|поселок|пос[её]лк[аеу]|"
+    r"пос[её]лок|деревн[яеюи]|город[ау]?)\s+(?:of\s+)?([A-ZА-ЯІЇЄҐ][\w'’ʼ-]+(?:[ -][A-ZА-ЯІЇЄҐ][\w'’ʼ-]+)?)")
+
+
+@dataclass
+class Extractor:
+    """Holds what is built once (gazetteer, matcher index, lexicon, geocoder) and runs reports through it."""
+
+    gazetteer: Gazetteer = field(default_factory=default_gazetteer)
+    geocoder: GazetteerGeocoder | FallbackGeocoder | None = None
+    lexicon: Lexicon = field(default_factory=load_lexicon)
+
+    def __post_init__(self) -> None:
+        self.matcher = PlaceMatcher(self.gazetteer)
+
+    def extract(self, report: Report) -> tuple[list[Event], list[Unresolved]]:
+        """Every settlement the report names, with the status the report gives it."""
+        text = report.text
+        tokens = tokenize(text)
+        mentions = self.matcher.match(text, tokens)
+        resolution = resolve(mentions, self.gazetteer)
+        sentences = split_sentences(text)
+        starts = [s.start for s in sentences]
+        analysed: dict[int, object] = {}
+
+        def sentence_at(offset: int) -> int:
+            return max(0, bisect.bisect_right(starts, offset) - 1)
+
+        def cues_at(index: int):
+            if index not in analysed:
+                analysed[index] = analyse_sentence(sentences[index], self.lexicon)
+            return analysed[index]
+
+        by_place: dict[str, list[Mention]] = defaultdict(list)
+        places: dict[str, Place] = {}
+        for mention, place in resolution.places:
+            role = mention_role(text, mention, place, self.lexicon)
+            by_place[place.place_id].append(replace(mention, role=role, candidates=(place.place_id,)))
+            places[place.place_id] = place
+        by_sentence: dict[int, list[Mention]] = defaultdict(list)
+        for place_mentions in by_place.values():
+            for mention in place_mentions:
+                by_sentence[sentence_at(mention.start)].append(mention)
+        votes_for: dict[Mention, list] = {}
+        for index, sentence_mentions in by_sentence.items():
+            previous = cues_at(index - 1) if index > 0 else None
+            votes_for.update(sentence_votes(sentence_mentions, cues_at(index), previous, report, self.lexicon))
+
+        events: list[Event] = []
+        for place_id, place_mentions in by_place.items():
+            if all(m.role in ("actor", "region") for m in place_mentions):
+                continue  # "les forces de Kiev": a government, not a place on the map
+            votes, mention_sentences = [], []
+            for mention in place_mentions:
+                sentence = sentences[sentence_at(mention.start)]
+                mention_sentences.append(Evidence(sentence.text, sentence.start, sentence.end))
+                votes.extend(votes_for.get(mention, ()))
+            place = places[place_id]
+            verdict = decide(place, votes, mention_sentences)
+            if self.geocoder is not None:
+                place = relocate(place, self.geocoder)
+            events.append(Event(report, place, verdict.status, verdict.change, verdict.confidence,
+                                tuple(place_mentions), verdict.evidence, tuple(votes)))
+        events.sort(key=lambda e: e.mentions[0].start)
+        return events, self._unresolved(report, mentions)
+
+    def _unresolved(self, report: Report, mentions: list[Mention]) -> list[Unresolved]:
+        """Names the text calls a settlement that the gazetteer does not hold."""
+        known = [(m.start, m.end) for m in mentions]
+        found = []
+        for match in _SETTLEMENT_NOUN.finditer(report.text):
+            start, end = match.span(1)
+            if any(s <= start < e for s, e in known):
+                continue
+            context = report.text[max(0, match.start() - 60):end + 60].replace("\n", " ")
+            found.append(Unresolved(report, match.group(1), start, end, context.strip()))
+        return found
+
+    def run(self, items: Iterable[Report | ReportError]) -> Iterator[tuple[Report, list[Event], list[Unresolved]] | ReportError]:
+        """Each report's events, in order; errors pass through so the caller can report them and go on."""
+        for item in items:
+            if isinstance(item, ReportError):
+                yield item
+                continue
+            try:
+                events, unresolved = self.extract(item)
+            except Exception as exc:  # one broken report must not stop the batch
+                yield ReportError(item.path, f"extraction failed: {type(exc).__name__}: {exc}")
+                continue
+            yield item, events, unresolved
