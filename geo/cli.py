@@ -110,29 +110,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest_reports
     from .store import Store
 
-    extractor = _extractor(args)
     store = Store(args.db)
-    failed = added = skipped = events = 0
-    for item in extractor.run(load_reports(args.paths)):
-        if isinstance(item, ReportError):
-            _fail(item)
-            failed += 1
-            continue
-        report, found, _ = item
-        try:
-            if store.ingest(report, found):
-                added += 1
-                events += len(found)
-            else:
-                skipped += 1
-        except Exception as exc:  # the database refused this report; keep going with the others
-            _fail(ReportError(report.path, f"could not store: {type(exc).__name__}: {exc}"))
-            failed += 1
+    outcomes = ingest_reports(load_reports(args.paths), store, _extractor(args))
+    for outcome in outcomes:
+        if outcome.error:
+            print(f"error: {outcome.name}: {outcome.error}", file=sys.stderr)
+    failed = sum(1 for o in outcomes if not o.ok)
     if not args.quiet:
-        print(f"ingested {added} report(s) with {events} event(s); {skipped} already stored; {failed} failed "
-              f"-> {store.url}", file=sys.stderr)
+        added = [o for o in outcomes if o.added]
+        print(f"ingested {len(added)} report(s) with {sum(o.events for o in added)} event(s); "
+              f"{sum(1 for o in outcomes if o.ok and not o.added)} already stored; {failed} failed -> {store.url}",
+              file=sys.stderr)
     return 1 if failed else 0
 
 
