@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .models import Evidence, Mention, Place, Report, Vote
 from .normalize import Sentence
+from .scanner import PatternScanner
 
 CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
 WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
@@ -34,6 +35,8 @@ EFFECTS = {
     "held_ukraine": ("ukraine", 0.9, "held"),
     "held_russia": ("russia", 0.9, "held"),
 }
+EFFECT_ORDER = ("held_ukraine", "held_russia", "liberate", "capture", "occupied", "withdraw", "loss", "hold", "attempt",
+                "fighting")
 OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
 _CONJUNCTION = re.compile(r"^[\s,;]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:d.|l.)?$", re.IGNORECASE)
 
@@ -42,16 +45,26 @@ _CONJUNCTION = re.compile(r"^[\s,;]*(?:and|et|und|y|e|і|й|та|и|or|ou|або
 class Lexicon:
     cues: dict[str, re.Pattern[str]]
     actors: dict[str, re.Pattern[str]]
-    reference_before: re.Pattern[str]
+    effect_cues: PatternScanner  # every category of EFFECTS, most specific first
+    any_actor: PatternScanner
+    reference_scanner: PatternScanner
     reference_after: re.Pattern[str]
     past: re.Pattern[str]
-    months: tuple[tuple[int, re.Pattern[str]], ...]
+    months: re.Pattern[str]  # named groups m1..m12
     metonymy_before: re.Pattern[str]
     metonymy_after: re.Pattern[str]
 
 
+def _alternation(patterns: list[str]) -> str:
+    """Patterns that start at a word boundary share one `\\b`, so most positions fail after a single test."""
+    bounded = [p[2:] for p in patterns if p.startswith("\\b")]
+    loose = [p for p in patterns if not p.startswith("\\b")]
+    parts = ([f"\\b(?:{'|'.join(f'(?:{p})' for p in bounded)})"] if bounded else []) + [f"(?:{p})" for p in loose]
+    return "|".join(parts)
+
+
 def _union(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return re.compile(_alternation(patterns), re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
@@ -61,10 +74,12 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
     return Lexicon(
         cues={name: _union(patterns) for name, patterns in data["cues"].items()},
         actors={side: _union(patterns) for side, patterns in data["actors"].items()},
-        reference_before=re.compile("|".join(f"(?:{p})" for p in data["reference"]["before"]), re.IGNORECASE),
+        effect_cues=PatternScanner({name: data["cues"][name] for name in EFFECT_ORDER}),
+        any_actor=PatternScanner(data["actors"]),
+        reference_scanner=PatternScanner({"reference": data["reference"]["before"]}),
         reference_after=_union(data["reference"]["after"]),
         past=_union(data["past"]["markers"]),
-        months=tuple((int(k), _union(v)) for k, v in data["months"].items()),
+        months=re.compile("|".join(f"(?P<m{k}>{_alternation(v)})" for k, v in data["months"].items()), re.IGNORECASE),
         metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
         metonymy_after=_union(data["metonymy"]["after"]),
     )
@@ -91,14 +106,8 @@ class SentenceCues:
 
 def analyse_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceCues:
     text, base = sentence.text, sentence.start
-    cues = []
-    for category, pattern in lexicon.cues.items():
-        if category in ("claim", "negation"):
-            continue
-        for m in pattern.finditer(text):
-            cues.append(Cue(category, base + m.start(), base + m.end(), m.group()))
-    actors = tuple(sorted((side, base + m.start(), base + m.end())
-                          for side, pattern in lexicon.actors.items() for m in pattern.finditer(text)))
+    cues = [Cue(name, base + start, base + end, text[start:end]) for name, start, end in lexicon.effect_cues.finditer(text)]
+    actors = tuple((side, base + start, base + end) for side, start, end in lexicon.any_actor.finditer(text))
     negations = tuple((base + m.start(), base + m.end()) for m in lexicon.cues["negation"].finditer(text))
     return SentenceCues(sentence, tuple(sorted(cues, key=lambda c: c.start)), actors,
                         bool(lexicon.cues["claim"].search(text)), negations)
@@ -109,7 +118,7 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
     if place.kind == "capital" and (lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after)):
         return "actor"
-    if lexicon.reference_before.search(before) or lexicon.reference_after.match(after):
+    if next(lexicon.reference_scanner.finditer(before), None) or lexicon.reference_after.match(after):
         return "reference"
     return mention.role
 
@@ -142,7 +151,7 @@ def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bo
     when = _report_month(report)
     if when is None:
         return False
-    return any(month < when[1] and pattern.search(clause) for month, pattern in lexicon.months)
+    return any(int(m.lastgroup[1:]) < when[1] for m in lexicon.months.finditer(clause))
 
 
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None) -> str | None:

@@ -8,25 +8,29 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 APOSTROPHES = "'’ʼ`´‘′"
 _APOSTROPHE_RE = re.compile(f"[{APOSTROPHES}]")
 # A word: letters, optionally joined by inner apostrophes (Куп'янськ, d'Izium).
-WORD_RE = re.compile(rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*")
+WORD_RE = re.compile(rf"[^\W\d_]+(?:([{APOSTROPHES}])[^\W\d_]+)*")  # group 1: an inner apostrophe
 # French elided articles and prepositions glued to the next word.
 ELISIONS = ("l", "d", "qu", "jusqu", "lorsqu", "puisqu", "s", "n", "c", "j", "m", "t")
 
 
+@lru_cache(maxsize=262144)
 def fold(text: str) -> str:
-    """Lower-case, drop diacritics and apostrophes, unify ё/е: the matching key of a word."""
+    """Lower-case, drop diacritics and apostrophes, unify ё/е: the matching key of a word (cached: words repeat)."""
     text = _APOSTROPHE_RE.sub("", text.lower())
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).replace("ё", "е")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word and its offsets (a tuple: millions are made, and tuples are cheap)."""
+
     text: str  # as written (after elision split)
     folded: str
     start: int
@@ -38,6 +42,9 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in WORD_RE.finditer(text):
         word, start = match.group(), match.start()
+        if match.group(1) is None:
+            tokens.append(Token(word, fold(word), start, match.end()))
+            continue
         parts = _APOSTROPHE_RE.split(word, maxsplit=1)
         if len(parts) == 2 and parts[0].lower() in ELISIONS and parts[1][:1].isalpha() and _is_latin(parts[1]):
             tokens.append(Token(parts[0], fold(parts[0]), start, start + len(parts[0])))

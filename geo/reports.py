@@ -42,12 +42,9 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode_utf16(data, path, "utf-16")
-    zeros_even, zeros_odd = data[0::2].count(0), data[1::2].count(0)
-    half = max(1, len(data) // 2)
-    if zeros_odd > 0.3 * half and zeros_even < 0.05 * half:
-        return _decode_utf16(data, path, "utf-16-le")
-    if zeros_even > 0.3 * half and zeros_odd < 0.05 * half:
-        return _decode_utf16(data, path, "utf-16-be")
+    codec = _sniff_utf16(data)
+    if codec:
+        return _decode_utf16(data, path, codec)
     if b"\x00" in data or _control_share(data) > 0.05:
         raise ReportError(path, "binary data, not a text report")
     try:
@@ -70,6 +67,22 @@ def _decode_utf16(data: bytes, path: str, codec: str) -> tuple[str, str]:
         return data.decode(codec).lstrip("\ufeff"), "utf-16"
     except UnicodeDecodeError as exc:
         raise ReportError(path, f"broken UTF-16 text ({exc.reason})") from exc
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: the high byte of almost every code unit is 0 (Latin) or one script's block
+    (0x04 for Cyrillic), with zeros for spaces and punctuation; random binary spreads its bytes evenly."""
+    if len(data) % 2 or b"\x00" not in data:
+        return None
+    for codec, high, low in (("utf-16-le", data[1::2], data[0::2]), ("utf-16-be", data[0::2], data[1::2])):
+        units = len(high)
+        zeros = high.count(0)
+        if zeros < 0.05 * units or low.count(0) > 0.05 * units:
+            continue
+        script = max((high.count(b) for b in set(high) - {0}), default=0)
+        if zeros + script >= 0.95 * units:
+            return codec
+    return None
 
 
 def _control_share(data: bytes) -> float:

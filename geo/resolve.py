@@ -7,10 +7,12 @@ south of Bakhmut"), or simply the front it is about.  Population breaks ties.
 from __future__ import annotations
 
 import math
+
+import numpy as np
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .gazetteer import Gazetteer, distance_km
+from .gazetteer import Gazetteer
 from .models import Mention, Place
 
 REGION_PREFIXES = ("admin1:", "country:", "water:")
@@ -53,21 +55,48 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer) -> Resolution:
             groups[mention.key].append(mention)
 
     chosen: dict[tuple[str, ...], Place] = {}
-    candidates = {key: [gazetteer.places[p] for p in settlement_ids(ms[0])] for key, ms in groups.items()}
+    open_keys: dict[tuple[str, ...], _Candidates] = {}
     # First the names that leave no doubt: one candidate, or one far bigger than all the others.
-    for key, places in candidates.items():
+    for key, ms in groups.items():
+        places = [gazetteer.places[p] for p in settlement_ids(ms[0])]
         clear = _obvious(places, regions)
         if clear is not None:
             chosen[key] = clear
-    # Then the rest, nearest first to what is already placed; twice, so new choices help the others.
-    for _ in range(2):
-        for key, places in candidates.items():
-            if key in chosen and _obvious(places, regions) is not None:
-                continue
-            anchors = [(p, _closeness(groups[key], groups[k])) for k, p in chosen.items() if k != key]
-            chosen[key] = max(places, key=lambda p: _score(p, regions, anchors))
+        else:
+            open_keys[key] = _Candidates(places, regions)
+    # Then the rest, by closeness to what is already placed; twice, so new choices help the others.
+    for _ in range(2 if len(open_keys) > 1 else 1):
+        for key, candidates in open_keys.items():
+            anchors: dict[str, tuple[Place, float]] = {}
+            for other, place in chosen.items():
+                if other != key:
+                    closeness = _closeness(groups[key], groups[other])
+                    if closeness > anchors.get(place.place_id, (place, 0.0))[1]:
+                        anchors[place.place_id] = (place, closeness)
+            chosen[key] = candidates.best(list(anchors.values()))
     pairs = tuple((m, chosen[key]) for key, ms in groups.items() for m in ms)
     return Resolution(tuple(sorted(pairs, key=lambda pair: pair[0].start)), regions)
+
+
+class _Candidates:
+    """Same-name places as arrays, so scoring them against every anchor is one vector operation."""
+
+    def __init__(self, places: list[Place], regions: frozenset[str]):
+        self.places = places
+        self.lat = np.array([p.lat for p in places])
+        self.lon = np.array([p.lon for p in places])
+        self.base = np.array([_static_score(p, regions) for p in places])
+
+    def best(self, anchors: list[tuple[Place, float]]) -> Place:
+        score = self.base
+        if anchors:
+            a_lat = np.array([a.lat for a, _ in anchors])
+            a_lon = np.array([a.lon for a, _ in anchors])
+            weight = np.array([c for _, c in anchors])
+            x = (a_lon[None, :] - self.lon[:, None]) * np.cos(np.radians((a_lat[None, :] + self.lat[:, None]) / 2))
+            km = 111.2 * np.hypot(x, a_lat[None, :] - self.lat[:, None])
+            score = score + (3.0 * weight[None, :] * np.exp(-km / 40.0) * (km < 200)).sum(axis=1)
+        return self.places[int(np.argmax(score))]
 
 
 def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:
@@ -92,7 +121,8 @@ def _closeness(these: list[Mention], those: list[Mention]) -> float:
     return 1.0 if gap < 80 else 0.5 if gap < 400 else 0.25
 
 
-def _score(place: Place, regions: frozenset[str], anchors: list[tuple[Place, float]]) -> float:
+def _static_score(place: Place, regions: frozenset[str]) -> float:
+    """What speaks for a candidate before looking at the other places: size, a named oblast, Ukraine."""
     score = 0.35 * math.log10(place.population + 1)
     if place.admin1_iso in regions:
         score += 2.5
@@ -100,7 +130,4 @@ def _score(place: Place, regions: frozenset[str], anchors: list[tuple[Place, flo
         score += 0.5
     if place.precision == "exact":
         score += 0.3
-    for anchor, closeness in anchors:
-        km = distance_km(place.lat, place.lon, anchor.lat, anchor.lon)
-        score += 3.0 * closeness * math.exp(-km / 40.0)
     return score
