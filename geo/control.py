@@ -21,7 +21,8 @@ from .scanner import PatternScanner
 CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
 WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
 NEAR = 45  # ... or in a neighbouring clause ("Shevchenkove, further east, was retaken")
-DECISIVE = {"capture", "liberate", "hold", "occupied", "withdraw", "loss", "held_ukraine", "held_russia"}
+DECISIVE = {"capture", "retake", "liberate", "hold", "occupied", "withdraw", "loss", "held_ukraine", "held_russia", "taken_by",
+            "hands_of"}
 # category -> (how the status follows from the actor, weight, change label)
 EFFECTS = {
     "capture": ("actor", 1.0, "captured"),
@@ -32,13 +33,18 @@ EFFECTS = {
     "loss": ("other", 0.9, "lost"),
     "fighting": ("contested", 0.7, "fighting"),
     "attempt": ("contested", 0.5, "attack"),
+    "taken_by": ("actor_after", 1.0, "captured"),
+    "hands_of": ("actor_after", 0.8, "held"),
+    "retake": ("retaker", 1.0, "retaken"),
+    "partial": ("contested", 0.8, "fighting"),
     "held_ukraine": ("ukraine", 0.9, "held"),
     "held_russia": ("russia", 0.9, "held"),
 }
-EFFECT_ORDER = ("held_ukraine", "held_russia", "liberate", "capture", "occupied", "withdraw", "loss", "hold", "attempt",
-                "fighting")
+EFFECT_ORDER = ("partial", "held_ukraine", "held_russia", "taken_by", "hands_of", "attempt", "retake", "liberate", "capture",
+                "occupied", "withdraw", "loss", "hold", "fighting")
 OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
-_CONJUNCTION = re.compile(r"^[\s,;]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:d.|l.)?$", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:near|around|in|at|près\s+de|autour\s+de|à|біля|поблизу|під|около|под|у|возле)?\s*(?:d.|l.|de|du|of|з|із|из|у|в|до|к)?\s*$",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ class SentenceCues:
 
     sentence: Sentence
     cues: tuple[Cue, ...]
-    actors: tuple[tuple[str, int, int], ...]  # (side, start, end)
+    actors: tuple[tuple[str, int, int, bool], ...]  # (side, start, end, names a military force)
     claim: bool
     negations: tuple[tuple[int, int], ...]
 
@@ -107,7 +113,8 @@ class SentenceCues:
 def analyse_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceCues:
     text, base = sentence.text, sentence.start
     cues = [Cue(name, base + start, base + end, text[start:end]) for name, start, end in lexicon.effect_cues.finditer(text)]
-    actors = tuple((side, base + start, base + end) for side, start, end in lexicon.any_actor.finditer(text))
+    actors = tuple((side, base + start, base + end, bool(_MILITARY.search(text, start, min(len(text), end + 30))))
+                   for side, start, end in lexicon.any_actor.finditer(text))
     negations = tuple((base + m.start(), base + m.end()) for m in lexicon.cues["negation"].finditer(text))
     return SentenceCues(sentence, tuple(sorted(cues, key=lambda c: c.start)), actors,
                         bool(lexicon.cues["claim"].search(text)), negations)
@@ -130,6 +137,15 @@ def _report_month(report: Report) -> tuple[int, int] | None:
     return int(year), int(month)
 
 
+# Words that make an actor a fighting force ("Russian troops"), not just an adjective ("the Russian border").
+_MILITARY = re.compile(
+    r"forces|troops|army|units?\b|soldiers|military|brigade|marines|fighters|defenders|paratroop|assault|wagner|"
+    r"troupes|arm[ée]e|soldats|unit[ée]s|combattants|brigade|kr[äa]fte|truppen|armee|soldaten|tropas|fuerzas|ej[ée]rcito|"
+    r"військ|сил[иа]|армі|бійц|брига|підрозділ|зсу|захисник|окупант|рашист|ворог|десант|штурмовик|"
+    r"войск|сил[ыа]|арми|бойц|подразделен|всу|вс\s+рф|военн|группировк|штурмовик|вагнер", re.IGNORECASE)
+# "since June", "depuis la mi-juin", "з червня": a month that starts something still going on.
+_SINCE = re.compile(r"(?:since|depuis|seit|desde|з|із|с|от)\s+(?:the\s+|la\s+|le\s+|l.)?(?:mid-?|mi-|early\s+|late\s+|début\s+|fin\s+|середини\s+|середины\s+|початку\s+|начала\s+)?\S*$",
+                    re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”—–]")
 
 
@@ -151,26 +167,30 @@ def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bo
     when = _report_month(report)
     if when is None:
         return False
-    return any(int(m.lastgroup[1:]) < when[1] for m in lexicon.months.finditer(clause))
+    return any(int(m.lastgroup[1:]) < when[1] and not _SINCE.search(clause, 0, m.start())
+               for m in lexicon.months.finditer(clause))
 
 
-def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None) -> str | None:
-    """The side nearest the cue, preferring the one before it (the subject in SVO order)."""
-    best, best_distance = None, float("inf")
-    for side, start, end in sc.actors:
-        if start <= cue.start < end or cue.start <= start < cue.end:
-            continue  # the cue word itself ("les Russes ont fui" is fine; "russe" inside a cue is not)
-        if end <= cue.start:
-            distance = cue.start - end
-        elif _CLAUSE_BREAK.search(sc.sentence.text, cue.end - sc.sentence.start, start - sc.sentence.start):
-            continue  # after the cue, only in its own clause: "was retaken during the push, cutting ... Russian"
-        else:
-            distance = (start - cue.end) * 1.5
-        if distance < best_distance:
-            best, best_distance = side, distance
-    if best is None and previous is not None and previous.actors:
-        best = previous.actors[-1][0]
-    return best
+_PASSIVE_AGENT = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:by|par|von|por|силами|силами)\b", re.IGNORECASE)
+
+
+def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,
+               same_sentence: bool = False) -> str | None:
+    """The side doing what the cue says: the subject before it, a fighting force first ("Russian troops" over
+    "the Russian border"); after it only for a passive agent ("taken by Ukrainian forces") or "fell to"."""
+    s = sc.sentence
+    after = after or bool(_PASSIVE_AGENT.match(text, cue.end, s.end))
+    before_cue = [(a, cue.start - a[2]) for a in sc.actors if a[2] <= cue.start]
+    after_cue = [(a, a[1] - cue.end) for a in sc.actors if a[1] >= cue.end
+                 and not _CLAUSE_BREAK.search(s.text, cue.end - s.start, a[1] - s.start)]
+    for pool in ((after_cue, before_cue) if after else (before_cue, after_cue)):
+        if pool:
+            strong = [(a, d) for a, d in pool if a[3]] or pool
+            return min(strong, key=lambda pair: pair[1])[0][0]
+    if previous is not None and previous.actors and not same_sentence:
+        strong = [a for a in previous.actors if a[3]] or list(previous.actors)
+        return strong[-1][0]
+    return None
 
 
 def _status_for(category: str, actor: str | None) -> str | None:
@@ -181,6 +201,10 @@ def _status_for(category: str, actor: str | None) -> str | None:
         return rule
     if rule == "liberator":
         return "russia" if actor == "russia" else "ukraine"
+    if rule == "actor_after":
+        return actor
+    if rule == "retaker":  # "retaken" with no agent named: in this war's reporting, a Ukrainian counter-attack
+        return actor or "ukraine"
     if actor is None:
         return None
     return actor if rule == "actor" else OTHER_SIDE[actor]
@@ -196,19 +220,28 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     """
     text = report.text
     targets = sorted((m for m in mentions if m.role == "place"), key=lambda m: m.start)
-    if not targets or not sc.cues:
+    if not sc.cues or not any(m.role in ("place", "reference") for m in mentions):
+        return {}
+    relatives = _relative_clauses(text, sc, [m for m in mentions if m.role in ("place", "reference")])
+    targets = sorted({*targets, *(m for m, _ in relatives)}, key=lambda m: m.start)
+    if not targets:
         return {}
     groups = _listed_together(text, targets)
     nearest: dict[tuple[int, bool], tuple[int, Cue]] = {}
     for cue in sc.cues:
-        owner, gap = min(((m, _gap(cue, m)) for m in targets), key=lambda pair: pair[1])
+        owner = next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
+        if owner is not None:
+            gap = 0  # "Bakhmut, which Russian forces took in May": the cue speaks of the noun before "which"
+        else:
+            owner, gap = min(((m, _gap(cue, m)) for m in targets), key=lambda pair: pair[1])
         between = text[min(cue.end, owner.end):max(cue.start, owner.start)]
         if gap > WINDOW or ";" in between or (gap > NEAR and _CLAUSE_BREAK.search(between)
                                               and not _opens_clause(text, sc, owner, cue)):
             continue  # too far, or in another clause and not right next to the name
         past = _is_past(cue, sc, report, lexicon)
         for member in groups[owner.start]:
-            distance = _gap(cue, member)
+            # now: the nearest cue; the past: the last one told (events are narrated in order)
+            distance = -cue.start if past else (0 if gap == 0 and member is owner else _gap(cue, member))
             key = (member.start, past)
             if key not in nearest or distance < nearest[key][0]:
                 nearest[key] = (distance, cue)
@@ -216,26 +249,68 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     by_start = {m.start: m for m in targets}
     votes: dict[Mention, list[Vote]] = {}
     for (start, past), (_, cue) in sorted(nearest.items()):
-        vote = _vote(cue, past, sc, previous, lexicon, evidence)
+        vote = _vote(cue, past, sc, previous, lexicon, evidence, text, by_start[start])
         if vote is not None:
             votes.setdefault(by_start[start], []).append(vote)
     return votes
 
 
+_ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[ée]viter|fin\s+d[eu]|apr[èe]s|"
+                    r"уникнути|уникаючи|після|завершен\w*|избежать|избегая|после|окончани\w*)\s+(?:\w+\s+){0,2}$",
+                    re.IGNORECASE)
+_DESTINATION = re.compile(r"^\s*(?:\w+\s+){0,4}?(?:to|towards|into|vers|sur|jusqu.|до|к|на|в\s+бік|в\s+сторону|nach|hacia)\s+"
+                          r"(?:\w+\s+){0,4}$", re.IGNORECASE)
+
+
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
-          evidence: Evidence) -> Vote | None:
-    actor = _actor_for(cue, sc, previous)
-    status = _status_for(cue.category, actor)
+          evidence: Evidence, text: str, mention: Mention) -> Vote | None:
+    category = cue.category
+    if category == "fighting" and _ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start):
+        return None  # "ending a siege", "to avoid encirclement": the fighting is over or did not happen
+    if category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
+        actor = "russia" if any(a[0] == "russia" and a[2] <= cue.start for a in sc.actors) else None
+    else:
+        actor = _actor_for(cue, sc, previous, text, after=EFFECTS[category][0] == "actor_after",
+                           same_sentence=category == "retake")
+    status = _status_for(category, actor)
     if status is None:
         return None
-    _, weight, change = EFFECTS[cue.category]
-    hedges = [(s, e) for s, e in sc.negations] + [(c.start, c.end) for c in sc.cues if c.category == "attempt"]
-    hedged = any(c_end <= cue.start and cue.start - c_end <= 30 for _, c_end in hedges) or \
-        any(s <= cue.start < e for s, e in sc.negations)
-    if (hedged or sc.claim) and status != "contested":
-        attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
+    _, weight, change = EFFECTS[category]
+    if category == "withdraw" and mention.start >= cue.end and _DESTINATION.match(text[cue.end:mention.start]):
+        status, weight, change = actor or status, 0.6, "held"  # "pulled back to Lysychansk": they hold it now
+    negated = any(0 <= cue.start - e <= 30 or s <= cue.start < e for s, e in sc.negations)
+    attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
+    lead = text[max(sc.sentence.start, cue.start - 80):cue.start]
+    claimed = bool(lexicon.cues["claim"].search(_clause(sc, cue)) or lexicon.cues["claim"].search(lead))
+    if negated and not claimed and category in ("capture", "withdraw") and actor in OTHER_SIDE:
+        # "was never entered by Russian forces", "did not withdraw": the place stays with the other side
+        held_by = OTHER_SIDE[actor] if category == "capture" else actor
+        return Vote(held_by, "held", 0.6, past, evidence, category)
+    if (negated or attempted or claimed) and status != "contested":
         status, weight, change = "contested", 0.6, "attack" if attempted else "claimed"
-    return Vote(status, change, weight, past, evidence, cue.category)
+    return Vote(status, change, weight, past, evidence, category)
+
+
+_RELATIVE = re.compile(
+    r"^\s*(?:,[^,;.:()]{1,60})?,\s*(?:which|that|who|where|whose|qui|que|qu.|dont|o[ùu]|lequel|laquelle|der|die|das|wo|que|donde|"
+    r"який|яка|яке|які|якого|якої|яку|котр\w+|де|куди|которы\w*|которо\w*|котор\w+|где|куда)\b", re.IGNORECASE)
+
+
+def _relative_clauses(text: str, sc: SentenceCues, targets: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
+    """Spans of relative clauses that open right after a place name, up to the clause's end."""
+    spans = []
+    for mention in targets:
+        match = _RELATIVE.match(text, mention.end, sc.sentence.end)
+        if match:
+            stop = _CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
+            spans.append((mention, (match.start(), stop.start() if stop else sc.sentence.end)))
+            continue
+        comma = re.compile(r"\s*,\s*").match(text, mention.end, sc.sentence.end)
+        if comma and any(comma.end() == c.start and c.category not in ("fighting", "partial", "attempt") for c in sc.cues):
+            # "d'Avdiïvka, tombée en février": a participle right after the name describes it
+            stop = _CLAUSE_BREAK.search(text, comma.end(), sc.sentence.end)
+            spans.append((mention, (comma.end(), stop.start() if stop else sc.sentence.end)))
+    return spans
 
 
 def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bool:
@@ -244,7 +319,9 @@ def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bo
         return False
     lead = text[sc.sentence.start:mention.start]
     lead = lead[max((m.end() for m in _CLAUSE_BREAK.finditer(lead)), default=0):]
-    return len(lead.split()) <= 2 and text.count(",", mention.end, cue.start) <= 3
+    between = text[mention.end:cue.start]
+    appositive = between.count(",") == 2 and len(between.split()) <= 10 and not _CLAUSE_BREAK.search(between.replace(",", ""))
+    return appositive or (len(lead.split()) <= 2 and between.count(",") <= 3)
 
 
 def _gap(cue: Cue, mention: Mention) -> int:
@@ -278,6 +355,8 @@ class Verdict:
 
 def decide(place: Place, votes: list[Vote], mention_sentences: list[Evidence]) -> Verdict:
     """Combine sentence votes: a change of control outweighs talk of fighting; the past never overrides the present."""
+    if place.country not in ("UA", "RU"):
+        return Verdict("mentioned", None, 0.6, _unique(mention_sentences)[:3])  # a summit abroad, not a front line
     current = [v for v in votes if not v.past]
     past = [v for v in votes if v.past and place.kind != "capital"]
     pool = [v for v in current if v.cue in DECISIVE and v.status != "contested"] or current
@@ -292,7 +371,7 @@ def decide(place: Place, votes: list[Vote], mention_sentences: list[Evidence]) -
         totals[vote.status] = totals.get(vote.status, 0.0) + vote.weight
     ranked = sorted(totals.items(), key=lambda kv: -kv[1])
     status, top = ranked[0]
-    if len(ranked) > 1 and ranked[1][1] >= top * 0.8 and {ranked[0][0], ranked[1][0]} == {"ukraine", "russia"}:
+    if len(ranked) > 1 and ranked[1][1] >= top * 0.5 and {ranked[0][0], ranked[1][0]} == {"ukraine", "russia"}:
         status = "contested"
     winners = [v for v in pool if v.status == status] or pool
     change = max(winners, key=lambda v: v.weight).change if status != "contested" or winners else None

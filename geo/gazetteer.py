@@ -20,6 +20,7 @@ ADMIN1_FILE = DATA_DIR / "admin1.tsv"
 COMMON_WORDS_FILE = DATA_DIR / "common_words.txt"
 FIRST_NAMES_FILE = DATA_DIR / "first_names.txt"
 WATER_FILE = DATA_DIR / "water.tsv"
+WORLD_CITIES_FILE = DATA_DIR / "world_cities.tsv"
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def _int(value: str) -> int:
 
 
 def read_gazetteer_rows(path: Path = GAZETTEER_FILE) -> list[dict[str, str]]:
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
@@ -85,7 +87,12 @@ def load_gazetteer(path: Path = GAZETTEER_FILE, admin1_path: Path = ADMIN1_FILE,
     """Read the bundled files; call once and share the result (it is immutable in use)."""
     places: dict[str, Place] = {}
     names: dict[str, tuple[str, ...]] = {}
-    for row in read_gazetteer_rows(path):
+    rows = read_gazetteer_rows(path)
+    if path == GAZETTEER_FILE and WORLD_CITIES_FILE.exists():
+        rows += read_gazetteer_rows(WORLD_CITIES_FILE)  # capitals and million-cities abroad
+    for row in rows:
+        if row["place_id"] in places:
+            continue
         place = Place(
             place_id=row["place_id"], name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
             country=row["country"], admin1=row.get("admin1", ""), admin1_iso=row.get("admin1_iso", ""),

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from geopy.adapters import RequestsAdapter, URLLibAdapter
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim, Photon
@@ -37,6 +38,19 @@ def place_to_location(place: Place) -> Location:
     return Location(address, (place.lat, place.lon), raw)
 
 
+_last_matcher: tuple[Gazetteer, object] | None = None
+
+
+def _matcher_for(gazetteer: Gazetteer):
+    """The gazetteer's name index, built once (about a second) and shared by every geocoder made on it."""
+    global _last_matcher
+    from .toponyms import PlaceMatcher
+
+    if _last_matcher is None or _last_matcher[0] is not gazetteer:
+        _last_matcher = (gazetteer, PlaceMatcher(gazetteer))
+    return _last_matcher[1]
+
+
 class GazetteerGeocoder(Geocoder):
     """The bundled gazetteer behind geopy's interface: offline, instant, no rate limit.
 
@@ -47,9 +61,7 @@ class GazetteerGeocoder(Geocoder):
     def __init__(self, gazetteer: Gazetteer | None = None):
         super().__init__()
         self.gazetteer = gazetteer or default_gazetteer()
-        from .toponyms import PlaceMatcher
-
-        self._matcher = PlaceMatcher(self.gazetteer)
+        self._matcher = _matcher_for(self.gazetteer)
 
     def geocode(self, query: str, *, exactly_one: bool = True, timeout: float | None = None,
                 country_codes: str | list[str] | None = None) -> Location | list[Location] | None:
@@ -137,13 +149,19 @@ class FallbackGeocoder:
     def __init__(self, online: CachedGeocoder, offline: GazetteerGeocoder):
         self.online, self.offline = online, offline
         self.warnings: list[str] = []
+        self.unavailable = False  # set by the first failure: the rest of the batch is not slowed down by retries
 
     def geocode(self, query: str, exactly_one: bool = True, **kwargs: object) -> Location | None:
         try:
-            location = self.online.geocode(query, exactly_one=True, **kwargs)
-            if location is not None:
-                return location
+            hit, cached = self.online.cache.get(self.online.backend, query)
+            if hit and cached is not None:
+                return cached
+            if not hit and not self.unavailable:
+                location = self.online.geocode(query, exactly_one=True, **kwargs)
+                if location is not None:
+                    return location
         except (GeopyError, OSError) as exc:
+            self.unavailable = True
             message = f"{self.online.backend} unavailable ({type(exc).__name__}: {exc}); using the bundled gazetteer"
             if message not in self.warnings:
                 self.warnings.append(message)
@@ -164,11 +182,20 @@ def make_geocoder(backend: str = "gazetteer", *, domain: str | None = None, sche
     options = {"timeout": timeout, "scheme": scheme, "user_agent": user_agent}
     if domain:
         options["domain"] = domain
+    # No retries inside the HTTP adapter (geopy's requests adapter retries twice by default): the RateLimiter's
+    # single retry is the only one, so a dead service costs about 2 x timeout, not 6 x.
+    options["adapter_factory"] = _adapter_without_retries
     service = Nominatim(**options) if backend == "nominatim" else Photon(**options)
     limited = RateLimiter(service.geocode, min_delay_seconds=min_delay_seconds, max_retries=max_retries,
                           error_wait_seconds=min(2.0, timeout), swallow_exceptions=False)
     cache = GeocodeCache(cache_path or Path(".cache") / "geocode.sqlite")
     return FallbackGeocoder(CachedGeocoder(f"{backend}:{domain or 'default'}", limited, cache), offline)
+
+
+def _adapter_without_retries(*, proxies, ssl_context):
+    if RequestsAdapter.is_available:
+        return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+    return URLLibAdapter(proxies=proxies, ssl_context=ssl_context)
 
 
 def relocate(place: Place, geocoder: GazetteerGeocoder | FallbackGeocoder, max_km: float = 60.0) -> Place:

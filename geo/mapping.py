@@ -22,7 +22,7 @@ from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from .assets import STATIC_DIR, boundary_layers, offline_tile_layer, use_local_assets
+from .assets import STATIC_DIR, TILE_BOUNDS, boundary_layers, offline_tile_layer, use_local_assets
 from .models import STATUSES
 from .store import PlaceStatus
 
@@ -172,41 +172,55 @@ def cluster_icon_js() -> str:
         order.forEach(function (s) {{ if ((counts[s] || 0) > (counts[best] || 0)) best = s; }});
         var n = cluster.getChildCount(), size = n < 10 ? 30 : n < 100 ? 36 : 44;
         return L.divIcon({{
-            html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size + 'px;'
-                + 'border-radius:50%;background:' + colors[best] + ';border:2px solid #fff;color:#fff;'
-                + 'font:bold 13px sans-serif;text-align:center;box-shadow:0 0 3px rgba(0,0,0,.5)">' + n + '</div>',
+            html: '<div style="width:' + size + 'px;height:' + size + 'px;'
+                + 'font:bold 13px sans-serif;line-height:' + (size - 4) + 'px;text-align:center;color:#fff;'
+                + 'border-radius:50%;background:' + colors[best] + ';border:2px solid #fff;'
+                + 'box-sizing:border-box;box-shadow:0 0 3px rgba(0,0,0,.5)">' + n + '</div>',
             className: 'geo-cluster geo-cluster-' + best, iconSize: L.point(size, size)}});
     }}"""
 
 
 class MapOverlay(MacroElement):
-    """A box of static HTML inside the map container (legend, title), so it is in the PNG and HTML export too."""
+    """A box of static HTML inside the map (legend, title), so the PNG and the HTML export show it too.
+
+    With ``position`` ("bottomleft", ...) it is a Leaflet control, stacked with the scale bar;
+    without, a free box positioned by ``style``.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var box = L.DomUtil.create("div", {{ this.css_class|tojson }}, {{ this._parent.get_name() }}.getContainer());
+            var map = {{ this._parent.get_name() }}, box = L.DomUtil.create("div", {{ this.css_class|tojson }});
             box.setAttribute("style", {{ this.style|tojson }});
             box.innerHTML = {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(box);
             L.DomEvent.disableScrollPropagation(box);
+            {%- if this.position %}
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function () { return box; };
+            control.addTo(map);
+            {%- else %}
+            map.getContainer().appendChild(box);
+            {%- endif %}
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, html_text: str, css_class: str, style: str):
+    def __init__(self, html_text: str, css_class: str, style: str, position: str | None = None):
         super().__init__()
         self._name = "MapOverlay"
         self.html = html_text
         self.css_class = css_class
         self.style = style
+        self.position = position
 
 
-_BOX = ("position:absolute;z-index:1000;background:rgba(255,255,255,0.92);border-radius:6px;"
-        "box-shadow:0 1px 4px rgba(0,0,0,0.35);font:13px/1.35 'Helvetica Neue',Arial,sans-serif;color:#222;")
+_BOX = ("background:rgba(255,255,255,0.92);border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,0.35);"
+        "font:13px/1.35 'Helvetica Neue',Arial,sans-serif;color:#222;")
 
 
 def legend_html() -> str:
+    """The four statuses with their colours, and the approximate-location symbol."""
     def dot(fill: str, rim: str, dashed: bool = False, opacity: float = 1.0) -> str:
         return (f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;vertical-align:-2px;'
                 f'margin-right:6px;background:{fill};opacity:{opacity};'
@@ -217,19 +231,25 @@ def legend_html() -> str:
 
 
 def legend() -> MapOverlay:
-    return MapOverlay(legend_html(), "geo-legend", _BOX + "left:10px;bottom:40px;padding:8px 10px;")
+    return MapOverlay(legend_html(), "geo-legend", _BOX + "padding:8px 10px;", position="bottomleft")
 
 
 def title_box(title: str, as_of: str | None = None) -> MapOverlay:
     text = f"{esc(title)} &mdash; as of {esc(as_of)}" if as_of else esc(title)
     return MapOverlay(f"<b>{text}</b>", "geo-title",
-                      _BOX + "top:10px;left:50%;transform:translateX(-50%);padding:6px 14px;"
-                      "font-size:16px;white-space:nowrap;pointer-events:none;")
+                      _BOX + "position:absolute;z-index:1000;top:10px;left:50%;transform:translateX(-50%);"
+                      "padding:6px 14px;font-size:16px;white-space:nowrap;pointer-events:none;")
 
 
 def _view(statuses: Sequence[PlaceStatus], center: tuple[float, float] | None,
           zoom: int | None) -> tuple[tuple[float, float], int, list[list[float]] | None]:
-    """Start view: given centre/zoom, else fit all places (bounds), else Ukraine."""
+    """Start view: given centre/zoom, else fit the places in the theatre, else Ukraine.
+
+    Places outside the bundled tiles' extent (Brussels or Hiroshima named in passing) are drawn
+    but do not pull the view out to the whole world.
+    """
+    (south, west), (north, east) = TILE_BOUNDS
+    statuses = [s for s in statuses if south <= s.lat <= north and west <= s.lon <= east] or statuses
     if center is None and zoom is None and statuses:
         lats, lons = [s.lat for s in statuses], [s.lon for s in statuses]
         bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
@@ -252,8 +272,8 @@ def build_map(statuses: list[PlaceStatus], *, asset_base_url: str | None = "/app
     """
     location, zoom_start, bounds = _view(statuses, center, zoom)
     m = folium.Map(location=list(location), zoom_start=zoom_start, tiles=None, control_scale=True,
-                   min_zoom=3, max_zoom=12)
-    offline_tile_layer(asset_base_url or EXPORT_TILE_BASE).add_to(m)
+                   min_zoom=3, max_zoom=18)
+    offline_tile_layer(asset_base_url or EXPORT_TILE_BASE, max_zoom=18).add_to(m)  # z7+ upscales z6
     if online_layers:
         for name, url, attr in ONLINE_LAYERS:
             folium.TileLayer(tiles=url, attr=attr, name=name, show=False, max_zoom=18).add_to(m)

@@ -103,7 +103,10 @@ def _looks_cp1251(data: bytes) -> bool:
 
 # --- dates ------------------------------------------------------------------
 
-_DATE_HEADER = re.compile(r"^\s*(?:date|dated|date de publication|дата)\s*[:=]?\s*(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*",
+# The date may carry a time ("2022-09-10T08:00Z", "2022-09-10 08:00 UTC") and a separator before the text ("— Les ...").
+_DATE_HEADER = re.compile(r"^\s*(?:date|dated|date de publication|дата)\s*[:=]?\s*(\d{4}-\d{2}(?:-\d{2})?)(?![\d-])"
+                          r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?(?!\w))?"
+                          r"(?:[ \t]*[,;|—–-](?=[ \t]))?[ \t]*",
                           re.IGNORECASE)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 

@@ -106,12 +106,8 @@ def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:
     if biggest[0].population >= 100000 and biggest[0].population >= 10 * max(1, biggest[1].population):
         return biggest[0]  # Kyiv is the capital even in a report about a village called Kyiv's oblast
     in_context = [p for p in places if p.admin1_iso in regions]
-    pool = in_context or places
-    ranked = sorted(pool, key=lambda p: -p.population)
-    if len(ranked) == 1 and in_context:
-        return ranked[0]
-    if ranked[0].population >= 20000 and ranked[0].population >= 10 * max(1, ranked[1].population):
-        return ranked[0]
+    if len(in_context) == 1:
+        return in_context[0]
     return None
 
 
@@ -128,6 +124,8 @@ def _static_score(place: Place, regions: frozenset[str]) -> float:
         score += 2.5
     if place.country == "UA":
         score += 0.5
+    elif place.country != "RU":
+        score -= 1.5  # a city abroad only when nothing in Ukraine or Russia bears the name
     if place.precision == "exact":
         score += 0.3
     return score

@@ -220,7 +220,8 @@ class Store:
         return {"languages": languages, "sources": sources, "dates": [dates[0], dates[-1]] if dates else []}
 
     def events(self, filters: Filters = Filters(), place_id: str | None = None) -> list[StoredEvent]:
-        """Events matching the filters, oldest first (undated last)."""
+        """Events matching the filters, oldest first; undated reports count as the oldest, so they never
+        override what a dated report says (and a history listed newest first ends with them)."""
         r, p, e = reports_table, places_table, events_table
         query = (select(r.c.report_id, r.c.path, r.c.source, r.c.title, r.c.language, r.c.report_date, r.c.date_key,
                         p.c.place_id, p.c.name, p.c.lat, p.c.lon, p.c.country, p.c.admin1, p.c.precision,
@@ -245,7 +246,7 @@ class Store:
             tuple(Excerpt(x["text"], ()) for x in json.loads(row.evidence)),
             tuple(Excerpt(x["text"], tuple(tuple(h) for h in x["highlights"])) for x in json.loads(row.excerpts)),
         ) for row in rows]
-        return sorted(out, key=lambda ev: (ev.date_key is None, ev.date_key or ""))
+        return sorted(out, key=lambda ev: (ev.date_key is not None, ev.date_key or ""))
 
     def place_history(self, place_id: str, filters: Filters = Filters()) -> list[StoredEvent]:
         """Every report's word on one place, newest first."""
@@ -263,7 +264,7 @@ class Store:
             latest = claims[-1] if claims else history[-1]
             since = latest.date_key
             for earlier in reversed(claims[:-1] if claims else []):
-                if earlier.status != latest.status:
+                if earlier.status != latest.status or earlier.date_key is None:
                     break
                 since = earlier.date_key
             last = history[-1]

@@ -54,6 +54,9 @@ REGION_WORDS_AFTER = {"region", "oblast", "province", "regions", "oblasts", "are
                       "raion", "районі", "район", "района", "districts"}
 _LINKS = {"de", "d", "of", "du", "di", "del", "von"}
 NOT_SETTLEMENTS = ("admin1:", "country:", "water:")
+# A town's name used for a dam, a plant or a reservoir named after it.
+INFRASTRUCTURE_WORDS = {"dam", "barrage", "reservoir", "гес", "гэс", "аес", "аэс", "npp", "водосховище", "водохранилище",
+                        "staudamm", "kraftwerk", "presa", "embalse", "hpp", "hydroelectric", "hydroelectrique"}
 # Words near a name that say it is the river, not the city (Dnipro, Oskil, Donets).
 WATER_WORDS = {"river", "rivers", "riviere", "fleuve", "bank", "banks", "rive", "rives", "berge", "berges", "across", "crossing",
                "crossed", "cross", "dam", "barrage", "fluss", "ufer", "rio", "orilla", "берег", "берега", "берегу", "берегом",
@@ -62,6 +65,7 @@ WATER_WORDS = {"river", "rivers", "riviere", "fleuve", "bank", "banks", "rive", 
                "traverser", "traverse", "franchi", "franchir", "delta", "дельта", "гирло", "устье", "водосховище"}
 # Case endings of adjectives (folded): an inflected name with one of these may just be an adjective.
 ADJECTIVE_ENDINGS = ("ого", "ому", "ым", "им", "ім", "ои", "оі", "іи", "ую", "ыи", "ии", "ые", "ие", "і")
+DIRECTION_WORDS = {"направление", "направлении", "направления", "направлению", "напрямок", "напрямку", "напрямі", "напряму"}
 # Short words that may follow a town name in running text ("біля Водяного та Опитного").
 FUNCTION_WORDS = {"та", "і", "и", "й", "а", "але", "в", "у", "на", "під", "біля", "з", "із", "до", "від", "по", "за", "над",
                   "но", "под", "около", "с", "из", "от", "возле", "близ", "не", "ні", "ни", "же", "що", "что", "який",
@@ -138,12 +142,13 @@ class PlaceMatcher:
                     span += 1
                 for length in range(span, 0, -1):
                     pools = [firsts] + [variants_at(i + k) for k in range(1, length)]
-                    for key in product(*pools):
-                        ids = self.phrases.get(key)
-                        if ids and self._plausible(key, tokens, i, ids, lowercase_words):
-                            hit = (length, key, ids)
-                            break
-                    if hit:
+                    keys = [key for key in product(*pools) if key in self.phrases]
+                    keys = [key for key in keys if self._plausible(key, tokens, i, self.phrases[key], lowercase_words)]
+                    if keys:
+                        # every reading of the word form stays a candidate ("Бердичів": the town, or the
+                        # genitive of the village Бердичі); disambiguation chooses by context
+                        ids = tuple(sorted({pid for key in keys for pid in self.phrases[key]}))
+                        hit = (length, keys[0], ids)
                         break
             if hit is None:
                 i += 1
@@ -162,6 +167,8 @@ class PlaceMatcher:
         word = key[0]
         if word in self.common_words or tokens[i].folded in self.common_words:
             return False
+        if i + 1 < len(tokens) and tokens[i + 1].folded in DIRECTION_WORDS and tokens[i].folded.endswith(("ськое", "ське", "ское", "цкое", "цьке", "ский", "ський")):
+            return False  # "Торецкое направление": the Toretsk axis, not the village of Toretske
         if word != tokens[i].folded and tokens[i].folded.endswith(ADJECTIVE_ENDINGS) and i + 1 < len(tokens):
             following = tokens[i + 1]
             adjacent = following.start - tokens[i].end <= 1
@@ -184,6 +191,9 @@ class PlaceMatcher:
         settlements = [pid for pid in ids if not pid.startswith(NOT_SETTLEMENTS)]
         if not settlements:
             return "region"
+        if any(pid.startswith("admin1:") for pid in ids) and \
+                max(self.gazetteer.places[pid].population for pid in settlements) < 100000:
+            return "region"  # "Харківщина" is the oblast, whatever village shares the name
         if any(pid.startswith("water:") for pid in ids):
             nearby = {t.folded for t in tokens[max(0, i - 3):i + length + 2]}
             biggest = max(self.gazetteer.places[pid].population for pid in settlements)
@@ -193,6 +203,11 @@ class PlaceMatcher:
         after = tokens[i + length].folded if i + length < len(tokens) else ""
         if before and before[-1] in _LINKS and any(w in REGION_WORDS_BEFORE for w in before[:-1]):
             return "region"
+        if before and before[-1] in REGION_WORDS_BEFORE | INFRASTRUCTURE_WORDS:
+            return "region"  # "im Gebiet Donezk", "barrage Kakhovka"
+        if after in INFRASTRUCTURE_WORDS or (before and before[-1] in _LINKS and len(before) > 1
+                                             and before[-2] in INFRASTRUCTURE_WORDS):
+            return "region"  # "Kakhovka dam", "le barrage de Kakhovka": the dam, not the town
         if after in REGION_WORDS_AFTER:
             return "region"
         return "place"

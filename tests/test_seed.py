@@ -13,7 +13,7 @@ REAL_POSITIONS = {  # (lat, lon) of the settlements, from their published coordi
     "Izium": (49.2103, 37.2575, "ukraine"),
     "Kupiansk": (49.7106, 37.6156, "ukraine"),
     "Balakliia": (49.4627, 36.8592, "ukraine"),
-    "Hrakove": (49.3896, 36.7953, "ukraine"),
+    "Hrakove": (49.69, 36.86, "ukraine"),  # estimated (data/supplement.csv says how); the codifier puts it in Prolisne hromada
     "Lyman": (48.9886, 37.8022, "contested"),
     "Valuyki": (50.2111, 38.0996, "mentioned"),
 }
