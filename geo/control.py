@@ -21,13 +21,14 @@ from .scanner import PatternScanner
 CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
 WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
 NEAR = 45  # ... or in a neighbouring clause ("Shevchenkove, further east, was retaken")
-DECISIVE = {"capture", "retake", "liberate", "hold", "occupied", "withdraw", "loss", "held_ukraine", "held_russia", "taken_by",
-            "hands_of"}
+# Changes of control and explicit statements of who holds a place; they outweigh talk of fighting.
+DECISIVE = {"capture", "retake", "liberate", "occupied", "withdraw", "loss", "held_ukraine", "held_russia", "taken_by",
+            "hands_of", "expel", "cleared"}
 # category -> (how the status follows from the actor, weight, change label)
 EFFECTS = {
     "capture": ("actor", 1.0, "captured"),
     "liberate": ("liberator", 1.0, "liberated"),
-    "hold": ("actor", 0.8, "held"),
+    "hold": ("actor", 0.6, "held"),
     "occupied": ("russia", 0.8, "occupied"),
     "withdraw": ("other", 1.0, "withdrawal"),
     "loss": ("other", 0.9, "lost"),
@@ -37,13 +38,16 @@ EFFECTS = {
     "hands_of": ("actor_after", 0.8, "held"),
     "retake": ("retaker", 1.0, "retaken"),
     "partial": ("contested", 0.8, "fighting"),
+    "expel": ("expel", 1.0, "captured"),
+    "cleared": ("loser_after", 1.0, "withdrawal"),
+    "enter": ("actor", 0.7, "entered"),
     "held_ukraine": ("ukraine", 0.9, "held"),
     "held_russia": ("russia", 0.9, "held"),
 }
-EFFECT_ORDER = ("partial", "held_ukraine", "held_russia", "taken_by", "hands_of", "attempt", "retake", "liberate", "capture",
-                "occupied", "withdraw", "loss", "hold", "fighting")
+EFFECT_ORDER = ("partial", "held_ukraine", "held_russia", "taken_by", "hands_of", "cleared", "attempt", "retake", "liberate",
+                "expel", "capture", "enter", "occupied", "withdraw", "loss", "hold", "fighting")
 OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
-_CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:near|around|in|at|près\s+de|autour\s+de|à|біля|поблизу|під|около|под|у|возле)?\s*(?:d.|l.|de|du|of|з|із|из|у|в|до|к)?\s*$",
+_CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:near|around|in|at|près\s+de|autour\s+de|à|біля|поблизу|під|около|под|у|возле)?\s*(?:d.|l.|de|du|of|from|з|із|из|от|від|у|в|до|к)?\s*$",
                           re.IGNORECASE)
 
 
@@ -171,7 +175,12 @@ def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bo
                for m in lexicon.months.finditer(clause))
 
 
-_PASSIVE_AGENT = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:by|par|von|por|силами|силами)\b", re.IGNORECASE)
+_PASSIVE_MARK = re.compile(r"(?:\b(?:was|were|been|being|été|sont|est|fut|furent|wurden|wurde|fueron|fue|були|був|була|було|были|был|была|было)\s+(?:\w+\s+)?$)",
+                           re.IGNORECASE)
+_PASSIVE_PARTICIPLE = re.compile(r"^(?:вибит|выбит|витіснен|вытеснен|driven|expelled|chass[ée]|refoul[ée]|ousted|dislodged)",
+                                 re.IGNORECASE)
+# Used with match(text, pos): no "^", which would only match at the real start of the text.
+_PASSIVE_AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?(?:by|par|von|por|силами)\b", re.IGNORECASE)
 
 
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,
@@ -193,8 +202,12 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
     return None
 
 
-def _status_for(category: str, actor: str | None) -> str | None:
+def _status_for(category: str, actor: str | None, passive: bool = False) -> str | None:
     rule = EFFECTS[category][0]
+    if rule == "expel":  # "drove the Russians out" gains the place; "were driven out" loses it
+        rule = "other" if passive else "actor"
+    if rule == "loser_after":
+        rule = "other"
     if rule == "contested":
         return "contested"
     if rule in ("russia", "ukraine"):
@@ -227,9 +240,12 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     if not targets:
         return {}
     groups = _listed_together(text, targets)
-    nearest: dict[tuple[int, bool], tuple[int, Cue]] = {}
+    candidates: dict[tuple[int, bool], list[tuple[int, Cue]]] = {}
     for cue in sc.cues:
-        owner = next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
+        if cue.category == "fighting" and _ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start):
+            continue  # "ending a siege", "to avoid encirclement": the fighting is over or did not happen
+        owner = next((m for m in targets if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
+        owner = owner or next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
         if owner is not None:
             gap = 0  # "Bakhmut, which Russian forces took in May": the cue speaks of the noun before "which"
         else:
@@ -242,16 +258,16 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         for member in groups[owner.start]:
             # now: the nearest cue; the past: the last one told (events are narrated in order)
             distance = -cue.start if past else (0 if gap == 0 and member is owner else _gap(cue, member))
-            key = (member.start, past)
-            if key not in nearest or distance < nearest[key][0]:
-                nearest[key] = (distance, cue)
+            candidates.setdefault((member.start, past), []).append((distance, cue))
     evidence = Evidence(sc.sentence.text, sc.sentence.start, sc.sentence.end)
     by_start = {m.start: m for m in targets}
     votes: dict[Mention, list[Vote]] = {}
-    for (start, past), (_, cue) in sorted(nearest.items()):
-        vote = _vote(cue, past, sc, previous, lexicon, evidence, text, by_start[start])
-        if vote is not None:
-            votes.setdefault(by_start[start], []).append(vote)
+    for (start, past), ranked in sorted(candidates.items()):
+        for _, cue in sorted(ranked, key=lambda pair: pair[0]):
+            vote = _vote(cue, past, sc, previous, lexicon, evidence, text, by_start[start])
+            if vote is not None:
+                votes.setdefault(by_start[start], []).append(vote)
+                break
     return votes
 
 
@@ -265,14 +281,15 @@ _DESTINATION = re.compile(r"^\s*(?:\w+\s+){0,4}?(?:to|towards|into|vers|sur|jusq
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
           evidence: Evidence, text: str, mention: Mention) -> Vote | None:
     category = cue.category
-    if category == "fighting" and _ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start):
-        return None  # "ending a siege", "to avoid encirclement": the fighting is over or did not happen
     if category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
         actor = "russia" if any(a[0] == "russia" and a[2] <= cue.start for a in sc.actors) else None
     else:
-        actor = _actor_for(cue, sc, previous, text, after=EFFECTS[category][0] == "actor_after",
+        actor = _actor_for(cue, sc, previous, text, after=EFFECTS[category][0] in ("actor_after", "loser_after"),
                            same_sentence=category == "retake")
-    status = _status_for(category, actor)
+    passive = bool(_PASSIVE_MARK.search(text, max(sc.sentence.start, cue.start - 25), cue.start)
+                   or (_PASSIVE_PARTICIPLE.match(cue.text) and not cue.text.lower().startswith(("driven out", "expelled")))
+                   or _PASSIVE_AGENT.match(text, cue.end, sc.sentence.end))
+    status = _status_for(category, actor, passive)
     if status is None:
         return None
     _, weight, change = EFFECTS[category]
@@ -282,9 +299,9 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
     lead = text[max(sc.sentence.start, cue.start - 80):cue.start]
     claimed = bool(lexicon.cues["claim"].search(_clause(sc, cue)) or lexicon.cues["claim"].search(lead))
-    if negated and not claimed and category in ("capture", "withdraw") and actor in OTHER_SIDE:
+    if negated and not claimed and category in ("capture", "enter", "withdraw") and actor in OTHER_SIDE:
         # "was never entered by Russian forces", "did not withdraw": the place stays with the other side
-        held_by = OTHER_SIDE[actor] if category == "capture" else actor
+        held_by = actor if category == "withdraw" else OTHER_SIDE[actor]
         return Vote(held_by, "held", 0.6, past, evidence, category)
     if (negated or attempted or claimed) and status != "contested":
         status, weight, change = "contested", 0.6, "attack" if attempted else "claimed"
@@ -292,7 +309,7 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
 
 
 _RELATIVE = re.compile(
-    r"^\s*(?:,[^,;.:()]{1,60})?,\s*(?:which|that|who|where|whose|qui|que|qu.|dont|o[ùu]|lequel|laquelle|der|die|das|wo|que|donde|"
+    r"\s*(?:,[^,;.:()]{1,60})?,\s*(?:which|that|who|where|whose|qui|que|qu.|dont|o[ùu]|lequel|laquelle|der|die|das|wo|que|donde|"
     r"який|яка|яке|які|якого|якої|яку|котр\w+|де|куди|которы\w*|которо\w*|котор\w+|где|куда)\b", re.IGNORECASE)
 
 
@@ -369,7 +386,7 @@ def decide(place: Place, votes: list[Vote], mention_sentences: list[Evidence]) -
     totals: dict[str, float] = {}
     for vote in pool:
         totals[vote.status] = totals.get(vote.status, 0.0) + vote.weight
-    ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0] != "contested"))
     status, top = ranked[0]
     if len(ranked) > 1 and ranked[1][1] >= top * 0.5 and {ranked[0][0], ranked[1][0]} == {"ukraine", "russia"}:
         status = "contested"
