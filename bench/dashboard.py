@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from appserver import browser_context, click_place, locate_place, running_app, wait_for_markers  # noqa: E402
+from appserver import (MARKER_CLOCK_JS, PANEL, browser_context, running_app, timed_click,  # noqa: E402
+                       timed_load)
 
 TEMPLATES = ["Ukrainian forces retook {}.", "Russian troops captured {}.", "Fighting continues near {}."]
-PANEL = ".st-key-place_panel"
 
 
 def pick_places(count: int, seed: int) -> list:
@@ -86,27 +86,17 @@ def build_database(path: Path, places: int, events: int, seed: int = 11) -> None
 def measure(db: Path, runs: int, targets: list[str]) -> tuple[float, list[float], list[float]]:
     loads, clicks = [], []
     with running_app(db) as url, browser_context() as context:
+        context.add_init_script(MARKER_CLOCK_JS)
         page = context.new_page()
-        started = time.perf_counter()
-        page.goto(url)
-        wait_for_markers(page, timeout=120_000)
-        cold = time.perf_counter() - started
+        cold = timed_load(page, url, timeout=120_000)
         page.close()
         for run in range(runs):
             page = context.new_page()
-            started = time.perf_counter()
-            page.goto(url)
-            wait_for_markers(page)
-            loads.append(time.perf_counter() - started)
-            name = targets[run % len(targets)]
+            loads.append(timed_load(page, url))
             page.wait_for_timeout(1000)  # let the first render settle
-            spot = locate_place(page, name)  # un-cluster and zoom to it (not timed)
-            page.wait_for_timeout(500)
-            started = time.perf_counter()
-            page.mouse.click(spot["x"], spot["y"])
-            page.locator(f"{PANEL} h3", has_text=name).wait_for(timeout=30_000)
-            page.locator(f"{PANEL} blockquote", has_text=name).first.wait_for(timeout=30_000)
-            clicks.append(time.perf_counter() - started)
+            name = targets[run % len(targets)]
+            clicks.append(timed_click(page, name))  # un-clusters and zooms to the marker first (not timed)
+            page.locator(f"{PANEL} blockquote", has_text=name).first.wait_for()
             page.close()
     return cold, loads, clicks
 

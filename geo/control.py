@@ -129,7 +129,9 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
     if place.kind == "capital" and (lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after)):
         return "actor"
-    if next(lexicon.reference_scanner.finditer(before), None) or lexicon.reference_after.match(after):
+    if lexicon.reference_after.match(after):
+        return "region"  # "the Donetsk front", "Бахмутський напрямок": a front line, not the town
+    if next(lexicon.reference_scanner.finditer(before), None):
         return "reference"
     return mention.role
 
@@ -188,6 +190,9 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
     """The side doing what the cue says: the subject before it, a fighting force first ("Russian troops" over
     "the Russian border"); after it only for a passive agent ("taken by Ukrainian forces") or "fell to"."""
     s = sc.sentence
+    inside = [a for a in sc.actors if cue.start <= a[1] and a[2] <= cue.end]
+    if inside:
+        return inside[0][0]  # "the Russians left": the cue names its own subject
     after = after or bool(_PASSIVE_AGENT.match(text, cue.end, s.end))
     before_cue = [(a, cue.start - a[2]) for a in sc.actors if a[2] <= cue.start]
     after_cue = [(a, a[1] - cue.end) for a in sc.actors if a[1] >= cue.end
@@ -298,7 +303,8 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     negated = any(0 <= cue.start - e <= 30 or s <= cue.start < e for s, e in sc.negations)
     attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
     lead = text[max(sc.sentence.start, cue.start - 80):cue.start]
-    claimed = bool(lexicon.cues["claim"].search(_clause(sc, cue)) or lexicon.cues["claim"].search(lead))
+    tail = text[cue.end:sc.sentence.end].split(";", 1)[0]  # "..., but Kyiv denied it" (not past a semicolon)
+    claimed = any(lexicon.cues["claim"].search(part) for part in (_clause(sc, cue), lead, tail))
     if negated and not claimed and category in ("capture", "enter", "withdraw") and actor in OTHER_SIDE:
         # "was never entered by Russian forces", "did not withdraw": the place stays with the other side
         held_by = actor if category == "withdraw" else OTHER_SIDE[actor]

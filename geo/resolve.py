@@ -100,6 +100,8 @@ class _Candidates:
 
 
 def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:
+    domestic = [p for p in places if p.country in ("UA", "RU")]
+    places = domestic or places  # "New York" in a report about Toretsk is Niu-York, not the city abroad
     if len(places) == 1:
         return places[0]
     biggest = sorted(places, key=lambda p: -p.population)

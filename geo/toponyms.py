@@ -47,11 +47,13 @@ for _inflected, _nominative in CASE_RULES:
 # Words between the parts of a multi-word name: spaces and hyphens only, never punctuation.
 _JOINERS = set(" \t\u00a0-‑–")
 # Words that turn a following/preceding town name into its region ("province de Kharkiv", "Donetsk region").
-REGION_WORDS_BEFORE = {"region", "province", "oblast", "oblasts", "regions", "provinces", "republique", "republic",
+REGION_WORDS_BEFORE = {"region", "province", "oblast", "oblasts", "regions", "provinces", "republique", "republic", "regionale",
+                       "regional", "regionales", "regionaux",
                        "regione", "provincia", "gebiet", "raion", "district", "districts", "rayon", "area"}
 REGION_WORDS_AFTER = {"region", "oblast", "province", "regions", "oblasts", "area", "область", "области", "області",
                       "обл", "oblasti", "gebiet", "people", "peoples", "regional", "provincial", "district",
-                      "raion", "районі", "район", "района", "districts"}
+                      "raion", "районі", "район", "района", "districts", "governor", "gouverneur", "губернатор",
+                      "губернатора", "front", "axis", "sector", "secteur"}
 _LINKS = {"de", "d", "of", "du", "di", "del", "von"}
 NOT_SETTLEMENTS = ("admin1:", "country:", "water:")
 # A town's name used for a dam, a plant or a reservoir named after it.
@@ -62,9 +64,10 @@ WATER_WORDS = {"river", "rivers", "riviere", "fleuve", "bank", "banks", "rive", 
                "crossed", "cross", "dam", "barrage", "fluss", "ufer", "rio", "orilla", "берег", "берега", "берегу", "берегом",
                "берегах", "річка", "річки", "річку", "річці", "река", "реки", "реке", "реку", "рекой", "переправа",
                "переправи", "переправы", "через", "across", "лівобережжя", "правобережжя", "левобережье", "правобережье",
-               "traverser", "traverse", "franchi", "franchir", "delta", "дельта", "гирло", "устье", "водосховище"}
+               "traverser", "traverse", "franchi", "franchir", "delta", "дельта", "гирло", "устье", "водосховище", "березі", "along",
+               "long", "вздовж", "вдоль", "upstream", "downstream", "amont", "aval", "лівому", "правому", "левом", "правом"}
 # Case endings of adjectives (folded): an inflected name with one of these may just be an adjective.
-ADJECTIVE_ENDINGS = ("ого", "ому", "ым", "им", "ім", "ои", "оі", "іи", "ую", "ыи", "ии", "ые", "ие", "і")
+ADJECTIVE_ENDINGS = ("ого", "ому", "ым", "им", "ім", "ои", "оі", "іи", "ую", "ыи", "ии", "ые", "ие")
 DIRECTION_WORDS = {"направление", "направлении", "направления", "направлению", "напрямок", "напрямку", "напрямі", "напряму"}
 # Short words that may follow a town name in running text ("біля Водяного та Опитного").
 FUNCTION_WORDS = {"та", "і", "и", "й", "а", "але", "в", "у", "на", "під", "біля", "з", "із", "до", "від", "по", "за", "над",
@@ -106,7 +109,7 @@ class PlaceMatcher:
             return (word,)
         found = [word]
         for inflected, nominative in _RULES_BY_LAST_CHAR.get(word[-1], ()):
-            if word.endswith(inflected) and len(word) - len(inflected) >= 3:
+            if word.endswith(inflected) and len(word) - len(inflected) >= 2:
                 candidate = word[: len(word) - len(inflected)] + nominative
                 if inflected == "і" and candidate.endswith(("ськ", "цьк")):
                     continue  # "Українські" is an adjective; the town's locative is "в Українську"

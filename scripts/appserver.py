@@ -30,7 +30,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MARKERS = ".leaflet-marker-pane > *, path.leaflet-interactive"  # awesome markers / CircleMarkers (and clusters)
-PANEL = '[data-testid="stVerticalBlock"]:has(> div .st-key-place_panel), .st-key-place_panel'
+PANEL = ".st-key-place_panel"  # the container beside the map that shows the selected place
 
 
 def free_port() -> int:
@@ -162,3 +162,50 @@ def click_place(page, name: str) -> str:
     page.mouse.move(spot["x"], spot["y"])
     page.mouse.click(spot["x"], spot["y"])
     return spot["tooltip"]
+
+
+# Timestamps on one clock (timeOrigin + now) in the map frame and in the page: pointerdown on the
+# marker -> the panel's heading names the place and an excerpt quotes it -> the next frame is painted.
+_ARM_FRAME_JS = """() => { window.__downAt = null; window.addEventListener('pointerdown',
+    () => { window.__downAt = performance.timeOrigin + performance.now(); }, {capture: true, once: true}); }"""
+_ARM_PAGE_JS = """(name) => {
+  window.__panelAt = null;
+  const panel = () => document.querySelector('.st-key-place_panel');
+  const ready = () => { const p = panel(); const h = p && p.querySelector('h3');
+    return h && h.textContent.includes(name) && [...p.querySelectorAll('blockquote')].some(b => b.textContent.includes(name)); };
+  const observer = new MutationObserver(() => { if (!ready()) return; observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => { window.__panelAt = performance.timeOrigin + performance.now(); }, 0)); });
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def timed_click(page, name: str, timeout: float = 30_000) -> float:
+    """Click `name`'s marker; seconds until the panel showing its excerpt is painted (measured in the browser)."""
+    spot = locate_place(page, name)
+    page.mouse.move(spot["x"], spot["y"])
+    frame = map_frame(page)
+    frame.evaluate(_ARM_FRAME_JS)
+    page.evaluate(_ARM_PAGE_JS, name)
+    page.mouse.click(spot["x"], spot["y"])
+    page.wait_for_function("() => window.__panelAt !== null", timeout=timeout)
+    return (page.evaluate("window.__panelAt") - frame.evaluate("window.__downAt")) / 1000
+
+
+# Init script (every frame): when the first marker or cluster is added to a Leaflet map, note the time.
+MARKER_CLOCK_JS = """
+window.__markersAt = null;
+new MutationObserver((_, observer) => {
+  if (document.querySelector('.leaflet-marker-pane > *, .leaflet-overlay-pane path.leaflet-interactive')) {
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => { window.__markersAt = performance.timeOrigin + performance.now(); }, 0));
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+def timed_load(page, url: str, timeout: float = 60_000) -> float:
+    """Seconds from navigation start to the first markers painted in the map (needs MARKER_CLOCK_JS)."""
+    page.goto(url)
+    frame = wait_for_markers(page, timeout)
+    frame.wait_for_function("() => window.__markersAt !== null", timeout=timeout)
+    return (frame.evaluate("window.__markersAt") - page.evaluate("performance.timeOrigin")) / 1000

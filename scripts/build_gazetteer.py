@@ -433,6 +433,7 @@ NAME_OVERRIDES = {
 # Old / Soviet-era / renamed forms GeoNames lacks, keyed by the Ukrainian
 # name. Added to "names" for every row with that name_uk in the oblast given.
 EXTRA_NAMES = {
+    ("UA-14", "Лиман"): ["Krasnyi Lyman", "Krasny Liman", "Krasnyy Liman", "Красный Лиман", "Червоний Лиман", "Krasnyi Liman"],
     ("UA-14", "Бахмут"): ["Artemivsk", "Artyomovsk", "Artemovsk", "Артемівськ", "Артемовск", "Артёмовск"],
     ("UA-12", "Дніпро"): ["Dnipropetrovsk", "Dnepropetrovsk", "Dnepr", "Днепропетровск", "Дніпропетровськ", "Днепр", "Ekaterinoslav", "Yekaterinoslav"],
     ("UA-09", "Сіверськодонецьк"): ["Sievierodonetsk", "Severodonetsk", "Siverskodonetsk", "Sjevjerodonetsk", "Сєвєродонецьк", "Северодонецк", "Sieverodonetsk", "Sévérodonetsk", "Siéviérodonetsk"],

@@ -30,7 +30,7 @@ def main() -> None:
         iso = city["countrycode"]
         if iso == "UA":
             continue  # every Ukrainian settlement is in the main gazetteer
-        if city["population"] < 1_000_000 and (iso, city["name"]) not in capitals:
+        if city["population"] < 1_000_000 and (iso, city["name"]) not in capitals or city["name"].startswith("The "):
             continue
         alternates = [a for a in city.get("alternatenames", []) if len(a) >= 5 and LATIN_OR_CYRILLIC.match(a)
                       and not a.islower() and not a.startswith("The ")]

@@ -1,0 +1,115 @@
+"""Who holds a place according to one report: sentences in four languages through the whole extractor."""
+from __future__ import annotations
+
+import pytest
+
+from geo.models import Event
+from geo.reports import make_report
+
+
+def events(extractor, text: str, date: str | None = None) -> dict[str, Event]:
+    found, _ = extractor.extract(make_report(text, "test.txt", date=date))
+    return {event.place.name: event for event in found}
+
+
+def status(extractor, text: str, place: str, date: str | None = None) -> str:
+    by_name = events(extractor, text, date)
+    assert place in by_name, f"{place} not found in {text!r}: {sorted(by_name)}"
+    return by_name[place].status
+
+
+CASES = [
+    # English
+    ("Ukrainian forces retook Kupiansk.", "Kupiansk", "ukraine"),
+    ("Ukrainian forces liberated Liman on Saturday.", "Lyman", "ukraine"),
+    ("Russian troops captured Soledar.", "Soledar", "russia"),
+    ("Russian forces withdrew from Kherson.", "Kherson", "ukraine"),
+    ("Fighting continues on the outskirts of Bakhmut.", "Bakhmut", "contested"),
+    ("Russia claimed to have taken Marinka; Ukraine denied it.", "Marinka", "contested"),
+    ("Russian troops tried to storm Vuhledar but failed.", "Vuhledar", "contested"),
+    ("Shelling hit Chuhuiv. Kharkiv, 75 km to the north, was calm.", "Kharkiv", "mentioned"),
+    ("Russian forces captured a village 20 km east of Kharkiv.", "Kharkiv", "mentioned"),
+    ("The mayor of Odesa gave an interview.", "Odesa", "mentioned"),
+    # French
+    ("Les troupes russes ont quitté Kherson.", "Kherson", "ukraine"),
+    ("Les forces russes se sont emparées de Soledar.", "Soledar", "russia"),
+    ("Les forces ukrainiennes ont libéré Izium.", "Izium", "ukraine"),
+    ("Les combats se poursuivent à la périphérie de Bakhmout.", "Bakhmut", "contested"),
+    ("Les Russes affirment avoir pris Bakhmout, ce que dément Kiev.", "Bakhmut", "contested"),
+    # Ukrainian
+    ("ЗСУ звільнили Кліщіївку.", "Klishchiivka", "ukraine"),
+    ("Окупанти захопили Авдіївку.", "Avdiivka", "russia"),
+    ("Тривають бої за Бахмут.", "Bakhmut", "contested"),
+    # Russian
+    ("ВСУ отошли из Соледара.", "Soledar", "russia"),
+    ("ВС РФ штурмуют Угледар.", "Vuhledar", "contested"),
+    ("ВС РФ взяли Соледар.", "Soledar", "russia"),
+]
+
+
+@pytest.mark.parametrize("text,place,expected", CASES, ids=[f"{c[1]}-{c[2]}-{c[0][:30]}" for c in CASES])
+def test_sentence_gives_status(extractor, text, place, expected):
+    assert status(extractor, text, place) == expected
+
+
+@pytest.mark.parametrize("text,place,expected", [
+    ("Russia claimed Marinka had fallen; Kyiv denied it.", "Marinka", "contested"),
+    ("Росіяни заявили про захоплення Мар'їнки, але ЗСУ це спростували.", "Marinka", "contested"),
+    ("The Russians left Kherson.", "Kherson", "ukraine"),
+])
+def test_denied_claims_and_plain_departures(extractor, text, place, expected):
+    assert status(extractor, text, place) == expected
+
+
+def test_statuses_come_with_their_evidence(extractor):
+    text = "Heavy snow fell overnight. Russian troops captured Soledar after weeks of fighting. Bakhmut is nearby."
+    event = events(extractor, text)["Soledar"]
+    assert event.status == "russia"
+    assert event.change == "captured"
+    assert [e.text for e in event.evidence] == ["Russian troops captured Soledar after weeks of fighting."]
+    assert all(text[e.start:e.end] == e.text for e in event.evidence)
+    assert 0.5 < event.confidence <= 1.0
+    bakhmut = events(extractor, text)["Bakhmut"]
+    assert bakhmut.status == "mentioned"  # the cue two sentences away is not about Bakhmut
+
+
+def test_an_earlier_capture_recounted_does_not_override_the_current_claim(extractor):
+    text = ("Bakhmut, which Russian forces captured in May, is under pressure again. "
+            "Ukrainian troops are advancing on Bakhmut's southern flank.")
+    event = events(extractor, text, date="2023-09")["Bakhmut"]
+    assert event.status == "contested"
+    assert any("advancing" in e.text for e in event.evidence)
+    # the same capture told as news of the day is decisive
+    assert status(extractor, "Russian forces captured Bakhmut.", "Bakhmut", date="2023-05") == "russia"
+
+
+def test_a_past_event_alone_still_counts_but_with_less_confidence(extractor):
+    past = events(extractor, "Russian forces captured Bakhmut in May.", date="2023-09-20")["Bakhmut"]
+    now = events(extractor, "Russian forces captured Bakhmut.", date="2023-09-20")["Bakhmut"]
+    assert past.status == now.status == "russia"
+    assert past.confidence < now.confidence
+
+
+@pytest.mark.parametrize("text,place,expected", [
+    ("Kyiv said Russian troops withdrew from Lyman.", "Lyman", "ukraine"),
+    ("Moscou a déclaré que ses troupes avaient quitté Lyman.", "Lyman", "ukraine"),
+    ("Київ заявив, що ЗСУ звільнили Кліщіївку.", "Klishchiivka", "ukraine"),
+    ("Kyiv's forces retook Kupiansk, and Kyiv announced it at noon.", "Kupiansk", "ukraine"),
+])
+def test_a_capital_standing_for_its_government_is_not_a_place(extractor, text, place, expected):
+    by_name = events(extractor, text)
+    assert by_name[place].status == expected
+    assert "Kyiv" not in by_name and "Moscow" not in by_name, sorted(by_name)
+
+
+def test_a_capital_as_a_place_is_still_a_place(extractor):
+    assert status(extractor, "Russian missiles struck Kyiv overnight.", "Kyiv") == "mentioned"
+    assert status(extractor, "Russian forces withdrew from around Kyiv.", "Kyiv") == "ukraine"
+
+
+def test_one_report_several_places(extractor):
+    text = ("Ukrainian forces retook Balakliia and Izium. Russian troops withdrew from Kupiansk. "
+            "Fighting continues near Lyman. Kharkiv, 75 km to the north, was calm.")
+    got = {name: e.status for name, e in events(extractor, text, date="2022-09-11").items()}
+    assert got == {"Balakliia": "ukraine", "Izium": "ukraine", "Kupiansk": "ukraine", "Lyman": "contested",
+                   "Kharkiv": "mentioned"}
