@@ -47,7 +47,7 @@ EFFECTS = {
 EFFECT_ORDER = ("partial", "held_ukraine", "held_russia", "taken_by", "hands_of", "cleared", "attempt", "retake", "liberate",
                 "expel", "capture", "enter", "occupied", "withdraw", "loss", "hold", "fighting")
 OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
-_CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:near|around|in|at|près\s+de|autour\s+de|à|біля|поблизу|під|около|под|у|возле)?\s*(?:d.|l.|de|du|of|from|з|із|из|от|від|у|в|до|к)?\s*$",
+_CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:а\s+также|as\s+well\s+as|ainsi\s+que)?\s*(?:near|around|in|at|in\s+the\s+area\s+of|près\s+de|autour\s+de|dans\s+(?:la\s+zone|le\s+secteur)\s+de|à|біля|поблизу|під|около|под|у|возле|в\s+районе|у\s+районі|в\s+районі|на\s+подступах\s+к)?\s*(?:поселку|селу|селища|village\s+of|village\s+de)?\s*(?:d.|l.|de|du|of|from|з|із|из|от|від|у|в|до|к)?\s*$",
                           re.IGNORECASE)
 
 
@@ -247,9 +247,13 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     groups = _listed_together(text, targets)
     candidates: dict[tuple[int, bool], list[tuple[int, Cue]]] = {}
     for cue in sc.cues:
-        if cue.category == "fighting" and _ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start):
-            continue  # "ending a siege", "to avoid encirclement": the fighting is over or did not happen
+        if cue.category == "fighting" and (_ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
+                                           or _STOPPED.match(text, cue.end, sc.sentence.end)):
+            continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
         owner = next((m for m in targets if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
+        if owner is None and _NOMINAL.search(cue.text):  # "после взятия в начале октября Угледара"
+            owner = next((m for m in targets if 0 <= m.start - cue.end <= 40
+                          and not _CLAUSE_BREAK.search(text, cue.end, m.start)), None)
         owner = owner or next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
         if owner is not None:
             gap = 0  # "Bakhmut, which Russian forces took in May": the cue speaks of the noun before "which"
@@ -279,6 +283,11 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
 _ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[ée]viter|fin\s+d[eu]|apr[èe]s|"
                     r"уникнути|уникаючи|після|завершен\w*|избежать|избегая|после|окончани\w*)\s+(?:\w+\s+){0,2}$",
                     re.IGNORECASE)
+_STOPPED = re.compile(r"\s*(?:\w+\s+)?(?:прекратил|закінчил|припинил|стихл|ended|stopped|ceased|died\s+down|ont\s+cess|"
+                      r"se\s+sont\s+arr[êe]t|endeten|cesaron)", re.IGNORECASE)
+# Nouns of capture whose object follows: "the capture of X", "взятие X", "la prise de X".
+_NOMINAL = re.compile(r"(?:ия|ие|ню|ння|ття|ttя|tion|ture|prise|chute|fall|падение|падіння|захват|захоплення|взяття|взятия|"
+                      r"взятие|освобождения|освобождение|звільнення|reprise|capture)$", re.IGNORECASE)
 _DESTINATION = re.compile(r"^\s*(?:\w+\s+){0,4}?(?:to|towards|into|vers|sur|jusqu.|до|к|на|в\s+бік|в\s+сторону|nach|hacia)\s+"
                           r"(?:\w+\s+){0,4}$", re.IGNORECASE)
 

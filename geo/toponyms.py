@@ -206,6 +206,8 @@ class PlaceMatcher:
         after = tokens[i + length].folded if i + length < len(tokens) else ""
         if before and before[-1] in _LINKS and any(w in REGION_WORDS_BEFORE for w in before[:-1]):
             return "region"
+        if before and before[-1] == "на" and tokens[i + length - 1].folded.endswith("і") and length == 1:
+            return "region"  # "на Запоріжжі", "на Донбасі": the region; the city would be "у Запоріжжі"
         if before and before[-1] in REGION_WORDS_BEFORE | INFRASTRUCTURE_WORDS:
             return "region"  # "im Gebiet Donezk", "barrage Kakhovka"
         if after in INFRASTRUCTURE_WORDS or (before and before[-1] in _LINKS and len(before) > 1
