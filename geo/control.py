@@ -288,8 +288,9 @@ _STOPPED = re.compile(r"\s*(?:\w+\s+)?(?:прекратил|закінчил|п�
 # Nouns of capture whose object follows: "the capture of X", "взятие X", "la prise de X".
 _NOMINAL = re.compile(r"(?:ия|ие|ню|ння|ття|ttя|tion|ture|prise|chute|fall|падение|падіння|захват|захоплення|взяття|взятия|"
                       r"взятие|освобождения|освобождение|звільнення|reprise|capture)$", re.IGNORECASE)
-_DESTINATION = re.compile(r"^\s*(?:\w+\s+){0,4}?(?:to|towards|into|vers|sur|jusqu.|до|к|на|в\s+бік|в\s+сторону|nach|hacia)\s+"
-                          r"(?:\w+\s+){0,4}$", re.IGNORECASE)
+_DESTINATION = re.compile(r"^[\s,]*(?:\w+\s+){0,4}?(?:(?:to|towards|into|vers|sur|jusqu.|до|к|на|в\s+бік|в\s+сторону|nach|hacia)\s+"
+                          r"(?:\w+\s+){0,4}|(?:positions?|posiciones|позиці\w+|позици\w+|рубеж\w*|lines?|lignes?)\s+(?:\w+\s+){0,4}?"
+                          r"(?:near|around|cerca\s+de|près\s+de|біля|поблизу|возле|около|у)\s+)$", re.IGNORECASE)
 
 
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
