@@ -31,7 +31,7 @@ EFFECTS = {
     "hold": ("actor", 0.6, "held"),
     "occupied": ("russia", 0.8, "occupied"),
     "withdraw": ("other", 1.0, "withdrawal"),
-    "loss": ("other", 0.9, "lost"),
+    "loss": ("loser", 0.9, "lost"),
     "fighting": ("contested", 0.7, "fighting"),
     "attempt": ("contested", 0.5, "attack"),
     "taken_by": ("actor_after", 1.0, "captured"),
@@ -213,6 +213,8 @@ def _status_for(category: str, actor: str | None, passive: bool = False) -> str 
         rule = "other" if passive else "actor"
     if rule == "loser_after":
         rule = "other"
+    if rule == "loser":  # "Ukraine lost X", "la défaite de Moscou"; a bare "X fell" in this war meant a Russian gain
+        return OTHER_SIDE[actor] if actor else "russia"
     if rule == "contested":
         return "contested"
     if rule in ("russia", "ukraine"):
@@ -298,6 +300,12 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     category = cue.category
     if category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
         actor = "russia" if any(a[0] == "russia" and a[2] <= cue.start for a in sc.actors) else None
+    elif category == "loss":  # the loser: the subject of its clause, or "of Moscow" right after the noun
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sc.sentence.text, 0, cue.start - sc.sentence.start)]
+        clause_start = sc.sentence.start + (breaks[-1] if breaks else 0)
+        losers = [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start] + \
+                 [a for a in sc.actors if 0 <= a[1] - cue.end <= 15]
+        actor = min(losers, key=lambda a: abs(a[1] - cue.start))[0] if losers else None
     else:
         actor = _actor_for(cue, sc, previous, text, after=EFFECTS[category][0] in ("actor_after", "loser_after"),
                            same_sentence=category == "retake")
