@@ -58,6 +58,8 @@ class Lexicon:
     effect_cues: PatternScanner  # every category of EFFECTS, most specific first
     any_actor: PatternScanner
     reference_scanner: PatternScanner
+    negation: PatternScanner
+    claim: PatternScanner
     reference_after: re.Pattern[str]
     past: re.Pattern[str]
     months: re.Pattern[str]  # named groups m1..m12
@@ -87,6 +89,8 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
         effect_cues=PatternScanner({name: data["cues"][name] for name in EFFECT_ORDER}),
         any_actor=PatternScanner(data["actors"]),
         reference_scanner=PatternScanner({"reference": data["reference"]["before"]}),
+        negation=PatternScanner({"negation": data["cues"]["negation"]}),
+        claim=PatternScanner({"claim": data["cues"]["claim"]}),
         reference_after=_union(data["reference"]["after"]),
         past=_union(data["past"]["markers"]),
         months=re.compile("|".join(f"(?P<m{k}>{_alternation(v)})" for k, v in data["months"].items()), re.IGNORECASE),
@@ -110,8 +114,8 @@ class SentenceCues:
     sentence: Sentence
     cues: tuple[Cue, ...]
     actors: tuple[tuple[str, int, int, bool], ...]  # (side, start, end, names a military force)
-    claim: bool
     negations: tuple[tuple[int, int], ...]
+    claims: tuple[tuple[int, int], ...]  # doubt: "claimed", "not confirmed", "спростували"
 
 
 def analyse_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceCues:
@@ -119,9 +123,9 @@ def analyse_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceCues:
     cues = [Cue(name, base + start, base + end, text[start:end]) for name, start, end in lexicon.effect_cues.finditer(text)]
     actors = tuple((side, base + start, base + end, bool(_MILITARY.search(text, start, min(len(text), end + 30))))
                    for side, start, end in lexicon.any_actor.finditer(text))
-    negations = tuple((base + m.start(), base + m.end()) for m in lexicon.cues["negation"].finditer(text))
-    return SentenceCues(sentence, tuple(sorted(cues, key=lambda c: c.start)), actors,
-                        bool(lexicon.cues["claim"].search(text)), negations)
+    negations = tuple((base + s, base + e) for _, s, e in lexicon.negation.finditer(text))
+    claims = tuple((base + s, base + e) for _, s, e in lexicon.claim.finditer(text))
+    return SentenceCues(sentence, tuple(sorted(cues, key=lambda c: c.start)), actors, negations, claims)
 
 
 def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) -> str:
@@ -131,8 +135,10 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
         return "actor"
     if lexicon.reference_after.match(after):
         return "region"  # "the Donetsk front", "Бахмутський напрямок": a front line, not the town
-    if next(lexicon.reference_scanner.finditer(before), None):
-        return "reference"
+    last_word = before.rstrip().rsplit(None, 1)[-1].lower() if before.strip() else ""
+    if last_word.strip("'’") in REFERENCE_LAST_WORDS or last_word[-2:] in ("d'", "d’", "l'", "l’"):
+        if next(lexicon.reference_scanner.finditer(before), None):
+            return "reference"
     return mention.role
 
 
@@ -145,13 +151,21 @@ def _report_month(report: Report) -> tuple[int, int] | None:
 
 # Words that make an actor a fighting force ("Russian troops"), not just an adjective ("the Russian border").
 _MILITARY = re.compile(
-    r"forces|troops|army|units?\b|soldiers|military|brigade|marines|fighters|defenders|paratroop|assault|wagner|"
-    r"troupes|arm[ée]e|soldats|unit[ée]s|combattants|brigade|kr[äa]fte|truppen|armee|soldaten|tropas|fuerzas|ej[ée]rcito|"
+    r"\b(?:forces|troops|army|units?\b|soldiers|military|brigade|marines|fighters|defenders|paratroop|assault|wagner|"
+    r"troupes|arm[ée]e|soldats|unit[ée]s|combattants|kr[äa]fte|truppen|armee|soldaten|tropas|fuerzas|ej[ée]rcito|"
     r"військ|сил[иа]|армі|бійц|брига|підрозділ|зсу|захисник|окупант|рашист|ворог|десант|штурмовик|"
-    r"войск|сил[ыа]|арми|бойц|подразделен|всу|вс\s+рф|военн|группировк|штурмовик|вагнер", re.IGNORECASE)
+    r"войск|сил[ыа]|арми|бойц|подразделен|всу|вс\s+рф|военн|группировк|вагнер)", re.IGNORECASE)
 # "since June", "depuis la mi-juin", "з червня": a month that starts something still going on.
 _SINCE = re.compile(r"(?:since|depuis|seit|desde|з|із|с|от)\s+(?:the\s+|la\s+|le\s+|l.)?(?:mid-?|mi-|early\s+|late\s+|début\s+|fin\s+|середини\s+|середины\s+|початку\s+|начала\s+)?\S*$",
                     re.IGNORECASE)
+# The word right before a town in every `[reference] before` pattern: scanning is skipped for the others.
+REFERENCE_LAST_WORDS = {
+    "of", "from", "outside", "toward", "towards", "to", "between", "in", "at", "de", "du", "vers", "entre", "reliant", "von",
+    "richtung", "a", "hacia", "de", "від", "напрямку", "бік", "от", "направлении", "сторону", "південніше", "північніше",
+    "східніше", "західніше", "південно-східніше", "північно-східніше", "південно-західніше", "північно-західніше", "южнее",
+    "севернее", "восточнее", "западнее", "юго-восточнее", "северо-восточнее", "юго-западнее", "северо-западнее",
+    "nördlich", "südlich", "östlich", "westlich", "району", "района", "area", "zone", "région", "region",
+}
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”—–]")
 
 
@@ -320,9 +334,7 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
         status, weight, change = actor or status, 0.6, "held"  # "pulled back to Lysychansk": they hold it now
     negated = any(0 <= cue.start - e <= 30 or s <= cue.start < e for s, e in sc.negations)
     attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
-    lead = text[max(sc.sentence.start, cue.start - 80):cue.start]
-    tail = text[cue.end:sc.sentence.end].split(";", 1)[0]  # "..., but Kyiv denied it" (not past a semicolon)
-    claimed = any(lexicon.cues["claim"].search(part) for part in (_clause(sc, cue), lead, tail))
+    claimed = status != "contested" and _doubted(cue, sc, text)
     if negated and not claimed and category in ("capture", "enter", "withdraw") and actor in OTHER_SIDE:
         # "was never entered by Russian forces", "did not withdraw": the place stays with the other side
         held_by = actor if category == "withdraw" else OTHER_SIDE[actor]
@@ -363,6 +375,17 @@ def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bo
     between = text[mention.end:cue.start]
     appositive = between.count(",") == 2 and len(between.split()) <= 10 and not _CLAUSE_BREAK.search(between.replace(",", ""))
     return appositive or (len(lead.split()) <= 2 and between.count(",") <= 3)
+
+
+def _doubted(cue: Cue, sc: SentenceCues, text: str) -> bool:
+    """A doubt word in the cue's clause, just before it, or after it up to a semicolon ("..., but Kyiv denied it")."""
+    if not sc.claims:
+        return False
+    s = sc.sentence
+    clause_lo = s.start + max((m.end() for m in _CLAUSE_BREAK.finditer(s.text, 0, cue.start - s.start)), default=0)
+    semicolon = text.find(";", cue.end, s.end)
+    lo, hi = min(clause_lo, cue.start - 80), semicolon if semicolon >= 0 else s.end
+    return any(lo <= start < hi for start, _ in sc.claims)
 
 
 def _gap(cue: Cue, mention: Mention) -> int:

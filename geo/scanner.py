@@ -90,13 +90,16 @@ class PatternScanner:
                         buckets.setdefault(letter, {}).setdefault(name, []).append(body)
         order = list(groups)
         self._by_letter = {letter: _compile(_merge(order, named, everywhere), flags) for letter, named in buckets.items()}
+        # Word starts worth a look, found in C: only letters some pattern can begin with (all words if unknown).
+        letters = "".join(sorted(re.escape(ch) for ch in buckets))
+        self._starts = _WORD_START if everywhere or not letters else re.compile(rf"\b[{letters}]", flags)
         self._everywhere = _compile(_merge(order, {}, everywhere), flags) if everywhere else None
         self._loose = _compile({n: loose[n] for n in order if n in loose}, flags) if loose else None
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         found: list[tuple[int, int, str]] = []
         busy_until = 0
-        for word in _WORD_START.finditer(text):
+        for word in self._starts.finditer(text):
             start = word.start()
             if start < busy_until:
                 continue
