@@ -18,6 +18,7 @@ def _add_geocoder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--geocoder-scheme", default="https", choices=["http", "https"])
     parser.add_argument("--geocoder-timeout", type=float, default=5.0)
     parser.add_argument("--geocoder-cache", default=".cache/geocode.sqlite", help="on-disk cache of online answers")
+    parser.add_argument("--ner", metavar="SPACY_MODEL", help="optional spaCy model (e.g. fr_core_news_sm) proposing extra names")
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +65,7 @@ def _extractor(args: argparse.Namespace):
     if args.geocoder != "gazetteer":
         geocoder = make_geocoder(args.geocoder, domain=args.geocoder_domain, scheme=args.geocoder_scheme,
                                  timeout=args.geocoder_timeout, cache_path=args.geocoder_cache)
-    return Extractor(geocoder=geocoder)
+    return Extractor(geocoder=geocoder, ner_model=args.ner)
 
 
 def _fail(error: ReportError) -> None:

@@ -152,21 +152,24 @@ class FallbackGeocoder:
         self.unavailable = False  # set by the first failure: the rest of the batch is not slowed down by retries
 
     def geocode(self, query: str, exactly_one: bool = True, **kwargs: object) -> Location | None:
+        location = self.geocode_online(query, **kwargs)
+        return location if location is not None else self.offline.geocode(query, exactly_one=exactly_one)
+
+    def geocode_online(self, query: str, **kwargs: object) -> Location | None:
+        """Only the online service (and its cache): for names the gazetteer does not hold."""
         try:
             hit, cached = self.online.cache.get(self.online.backend, query)
             if hit and cached is not None:
                 return cached
             if not hit and not self.unavailable:
-                location = self.online.geocode(query, exactly_one=True, **kwargs)
-                if location is not None:
-                    return location
+                return self.online.geocode(query, exactly_one=True, **kwargs)
         except (GeopyError, OSError) as exc:
             self.unavailable = True
             message = f"{self.online.backend} unavailable ({type(exc).__name__}: {exc}); using the bundled gazetteer"
             if message not in self.warnings:
                 self.warnings.append(message)
                 log.warning(message)
-        return self.offline.geocode(query, exactly_one=exactly_one)
+        return None
 
 
 def make_geocoder(backend: str = "gazetteer", *, domain: str | None = None, scheme: str = "https",

@@ -30,15 +30,21 @@ class Extractor:
     gazetteer: Gazetteer = field(default_factory=default_gazetteer)
     geocoder: GazetteerGeocoder | FallbackGeocoder | None = None
     lexicon: Lexicon = field(default_factory=load_lexicon)
+    ner_model: str | None = None  # e.g. "fr_core_news_sm": optional, proposes extra candidates
 
     def __post_init__(self) -> None:
+        from .ner import load_proposer
+
         self.matcher = PlaceMatcher(self.gazetteer)
+        self.ner = load_proposer(self.ner_model, self.matcher)
 
     def extract(self, report: Report) -> tuple[list[Event], list[Unresolved]]:
         """Every settlement the report names, with the status the report gives it."""
         text = report.text
         tokens = tokenize(text)
         mentions = self.matcher.match(text, tokens)
+        if self.ner is not None:
+            mentions = sorted(mentions + self.ner.propose(text, mentions), key=lambda m: m.start)
         resolution = resolve(mentions, self.gazetteer)
         sentences = split_sentences(text)
         starts = [s.start for s in sentences]
@@ -52,9 +58,11 @@ class Extractor:
                 analysed[index] = analyse_sentence(sentences[index], self.lexicon)
             return analysed[index]
 
+        unresolved = self._unresolved(report, mentions)
+        found_online, unresolved = self._geocode_unknown(unresolved)
         by_place: dict[str, list[Mention]] = defaultdict(list)
         places: dict[str, Place] = {}
-        for mention, place in resolution.places:
+        for mention, place in (*resolution.places, *found_online):
             role = mention_role(text, mention, place, self.lexicon)
             by_place[place.place_id].append(replace(mention, role=role, candidates=(place.place_id,)))
             places[place.place_id] = place
@@ -83,7 +91,26 @@ class Extractor:
             events.append(Event(report, place, verdict.status, verdict.change, verdict.confidence,
                                 tuple(place_mentions), verdict.evidence, tuple(votes)))
         events.sort(key=lambda e: e.mentions[0].start)
-        return events, self._unresolved(report, mentions)
+        return events, unresolved
+
+    def _geocode_unknown(self, unresolved: list[Unresolved]) -> tuple[list[tuple[Mention, Place]], list[Unresolved]]:
+        """With an online geocoder configured, place the names the gazetteer lacks ("the village of X")."""
+        if not isinstance(self.geocoder, FallbackGeocoder) or not unresolved:
+            return [], unresolved
+        found, still = [], []
+        for item in unresolved:
+            location = self.geocoder.geocode_online(f"{item.surface}, Ukraine")
+            if location is None:
+                still.append(item)
+                continue
+            raw = location.raw or {}
+            ident = raw.get("osm_id") or raw.get("place_id") or f"{location.latitude:.4f},{location.longitude:.4f}"
+            place = Place(f"{self.geocoder.online.backend.split(':')[0]}:{ident}", item.surface,
+                          round(location.latitude, 5), round(location.longitude, 5), "UA", precision="exact",
+                          source=self.geocoder.online.backend)
+            key = tuple(t.folded for t in tokenize(item.surface))
+            found.append((Mention(item.surface, item.start, item.end, key, (place.place_id,)), place))
+        return found, still
 
     def _unresolved(self, report: Report, mentions: list[Mention]) -> list[Unresolved]:
         """Names the text calls a settlement that the gazetteer does not hold."""

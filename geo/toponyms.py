@@ -117,8 +117,11 @@ class PlaceMatcher:
                     found.append(candidate)
         return tuple(found)
 
-    def match(self, text: str, tokens: list[Token] | None = None) -> list[Mention]:
-        """Every place or region name in `text`, left to right, longest match first, no overlaps."""
+    def match(self, text: str, tokens: list[Token] | None = None, *, check_plausible: bool = True) -> list[Mention]:
+        """Every place or region name in `text`, left to right, longest match first, no overlaps.
+
+        `check_plausible=False` skips the common-word and person-name filters, for text a NER model already
+        tagged as a place."""
         tokens = tokenize(text) if tokens is None else tokens
         lowercase_words = {t.folded for t in tokens if t.text[:1].islower()}
         mentions: list[Mention] = []
@@ -146,7 +149,8 @@ class PlaceMatcher:
                 for length in range(span, 0, -1):
                     pools = [firsts] + [variants_at(i + k) for k in range(1, length)]
                     keys = [key for key in product(*pools) if key in self.phrases]
-                    keys = [key for key in keys if self._plausible(key, tokens, i, self.phrases[key], lowercase_words)]
+                    if check_plausible:
+                        keys = [key for key in keys if self._plausible(key, tokens, i, self.phrases[key], lowercase_words)]
                     if keys:
                         # every reading of the word form stays a candidate ("Бердичів": the town, or the
                         # genitive of the village Бердичі); disambiguation chooses by context

@@ -206,3 +206,32 @@ def test_make_geocoder_defaults_to_the_gazetteer_and_refuses_unknown_backends(ga
     assert isinstance(make_geocoder(gazetteer=gazetteer), GazetteerGeocoder)
     with pytest.raises(ValueError, match="unknown geocoder"):
         make_geocoder("google", gazetteer=gazetteer)
+
+
+# --- names the gazetteer lacks ------------------------------------------------------------------------
+
+UNKNOWN_VILLAGE = "date 2023-08-20\nUkrainian troops retook the village of Zorianivka-Persha after a week of fighting."
+
+
+def test_unknown_village_is_reported_unresolved_offline(extractor):
+    from geo.reports import make_report
+
+    events, unresolved = extractor.extract(make_report(UNKNOWN_VILLAGE, "unknown.txt"))
+    assert not any(e.place.name.startswith("Zorianivka") for e in events)
+    assert [u.surface for u in unresolved] == ["Zorianivka-Persha"]
+    assert "village of Zorianivka-Persha" in unresolved[0].context
+
+
+def test_unknown_village_is_geocoded_online_and_classified(server, gazetteer, tmp_path):
+    from geo.pipeline import Extractor
+    from geo.reports import make_report
+
+    geocoder = make_geocoder("nominatim", domain=server.domain, scheme="http", min_delay_seconds=0,
+                             cache_path=tmp_path / "cache.sqlite", gazetteer=gazetteer)
+    events, unresolved = Extractor(gazetteer=gazetteer, geocoder=geocoder).extract(
+        make_report(UNKNOWN_VILLAGE, "unknown.txt"))
+    village = next(e for e in events if e.place.name == "Zorianivka-Persha")
+    assert (village.place.lat, village.place.lon) == SERVER_IZIUM
+    assert village.status == "ukraine" and village.place.place_id.startswith("nominatim:")
+    assert unresolved == []
+    assert server.requests[("/search", "Zorianivka-Persha, Ukraine")] == 1
