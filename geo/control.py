@@ -268,8 +268,8 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
             continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
         owner = next((m for m in targets if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
         if owner is None and _NOMINAL.search(cue.text):  # "после взятия в начале октября Угледара"
-            owner = next((m for m in targets if 0 <= m.start - cue.end <= 40
-                          and not _CLAUSE_BREAK.search(text, cue.end, m.start)), None)
+            owner = next((m for m in targets if 0 <= m.start - cue.end <= 25
+                          and not re.search(r"[,;:()—–]|\b[A-ZА-ЯІЇЄҐ]", text[cue.end:m.start])), None)
         owner = owner or next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
         if owner is not None:
             gap = 0  # "Bakhmut, which Russian forces took in May": the cue speaks of the noun before "which"
