@@ -47,6 +47,7 @@ EFFECTS = {
 EFFECT_ORDER = ("partial", "held_ukraine", "held_russia", "taken_by", "hands_of", "cleared", "attempt", "retake", "liberate",
                 "expel", "capture", "enter", "occupied", "withdraw", "loss", "hold", "fighting")
 OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
+_ASIDE_THEN_AND = re.compile(r"^\s*,[^,;.:()]{1,60},\s*(?:and|et|und|y|та|і|и|а\s+также)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:а\s+также|as\s+well\s+as|ainsi\s+que)?\s*(?:near|around|in|at|in\s+the\s+area\s+of|près\s+de|autour\s+de|dans\s+(?:la\s+zone|le\s+secteur)\s+de|à|біля|поблизу|під|около|под|у|возле|в\s+районе|у\s+районі|в\s+районі|на\s+подступах\s+к)?\s*(?:поселку|селу|селища|village\s+of|village\s+de)?\s*(?:d.|l.|de|du|of|from|з|із|из|от|від|у|в|до|к)?\s*$",
                           re.IGNORECASE)
 
@@ -397,11 +398,13 @@ def _gap(cue: Cue, mention: Mention) -> int:
 
 
 def _listed_together(text: str, targets: list[Mention]) -> dict[int, list[Mention]]:
-    """Runs of places joined only by commas and 'and' share their cues."""
+    """Runs of places joined only by commas and 'and' share their cues, also around a short aside
+    ("Yampil, south-east of the town, and Drobysheve")."""
     groups: dict[int, list[Mention]] = {}
     run: list[Mention] = []
     for mention in targets:
-        if run and not _CONJUNCTION.match(text[run[-1].end:mention.start]):
+        between = text[run[-1].end:mention.start] if run else ""
+        if run and not (_CONJUNCTION.match(between) or _ASIDE_THEN_AND.match(between)):
             run = []
         run.append(mention)
         for member in run:
