@@ -212,6 +212,11 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
     before_cue = [(a, cue.start - a[2]) for a in sc.actors if a[2] <= cue.start]
     after_cue = [(a, a[1] - cue.end) for a in sc.actors if a[1] >= cue.end
                  and not _CLAUSE_BREAK.search(s.text, cue.end - s.start, a[1] - s.start)]
+    if cue.category == "withdraw":  # "le retrait des troupes russes": the genitive names who leaves
+        genitive = [a for a, d in after_cue if d <= 25 and re.fullmatch(r"\s*(?:of\s+the|of|des|du|de|d.|der|von)?\s*",
+                                                                          text[cue.end:a[1]], re.IGNORECASE)]
+        if genitive:
+            return genitive[0][0]
     for pool in ((after_cue, before_cue) if after else (before_cue, after_cue)):
         if pool:
             strong = [(a, d) for a, d in pool if a[3]] or pool
@@ -350,10 +355,10 @@ _RELATIVE = re.compile(
     r"який|яка|яке|які|якого|якої|яку|котр\w+|де|куди|которы\w*|которо\w*|котор\w+|где|куда)\b", re.IGNORECASE)
 
 
-def _relative_clauses(text: str, sc: SentenceCues, targets: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
-    """Spans of relative clauses that open right after a place name, up to the clause's end."""
+def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
+    """Spans of relative clauses ("X, which ...") or participles ("d'Avdiïvka, tombée en février") right after a name."""
     spans = []
-    for mention in targets:
+    for mention in candidates:
         match = _RELATIVE.match(text, mention.end, sc.sentence.end)
         if match:
             stop = _CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
