@@ -4,7 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: setup chromium sample run test bench screenshot gazetteer assets clean
+PHONY_EXTRA := postgres
+.PHONY: setup chromium postgres sample run test bench screenshot gazetteer assets clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +13,13 @@ $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-setup: $(VENV)/.installed chromium
+setup: $(VENV)/.installed chromium postgres
 
 chromium:
 	@scripts/ensure_chromium.sh
+
+postgres:
+	@scripts/ensure_postgres.sh
 
 sample: $(VENV)/.installed
 	$(PY) -m geo ingest data/reports/

@@ -24,3 +24,17 @@ def extractor(gazetteer: Gazetteer) -> Extractor:
 def matcher(extractor: Extractor) -> PlaceMatcher:
     """The extractor's own pattern index, so the index is built only once per session."""
     return extractor.matcher
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (skipped, with the reason, where the binaries are missing)."""
+    pytest.importorskip("psycopg")
+    from tests.postgres_server import PostgresServer
+
+    try:
+        server = PostgresServer().start()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()

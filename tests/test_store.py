@@ -1,4 +1,4 @@
-"""The SQLite store: idempotent, atomic ingest; status as of a date; place histories; filters; the ingest module."""
+"""The store (SQLite file and PostgreSQL server): idempotent, atomic ingest; status as of a date; place histories; filters; the ingest module."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -13,9 +13,13 @@ from geo.store import Filters, Store
 EMPTY = {"reports": 0, "places": 0, "events": 0}
 
 
-@pytest.fixture
-def store(tmp_path):
-    db = Store(tmp_path / "control.sqlite")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """Every store test runs on the default SQLite file and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        db = Store(tmp_path / "control.sqlite")
+    else:
+        db = Store(request.getfixturevalue("postgres").new_database())
     yield db
     db.close()
 
@@ -50,7 +54,7 @@ def test_ingest_is_idempotent(store, extractor, tmp_path):
     again, again_events = extracted(extractor, "Ukrainian forces retook Kupiansk and Balakliia.\n", "copy/b.txt")
     assert store.ingest(again, again_events) is False
     # ... and a new Store on the same file knows it too.
-    reopened = Store(tmp_path / "control.sqlite")
+    reopened = Store(store.url)
     try:
         assert reopened.ingest(report, events) is False
         assert reopened.counts() == after_first
