@@ -4,7 +4,6 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-PHONY_EXTRA := postgres
 .PHONY: setup chromium postgres sample run test bench screenshot gazetteer assets clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
@@ -13,7 +12,7 @@ $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-setup: $(VENV)/.installed chromium postgres
+setup: $(VENV)/.installed chromium
 
 chromium:
 	@scripts/ensure_chromium.sh
@@ -27,7 +26,7 @@ sample: $(VENV)/.installed
 run: setup sample
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
 
-test: setup
+test: setup postgres
 	$(PY) -m pytest -q
 
 bench: setup
