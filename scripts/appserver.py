@@ -29,7 +29,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-MARKERS = ".leaflet-marker-pane > *, path.leaflet-interactive"  # awesome markers / CircleMarkers (and clusters)
+# geo.mapping's marker script sets body[data-geo-markers] once it has added the places; they are drawn as
+# CircleMarkers (SVG paths in the overlay pane, like the oblast outlines) or as clusters in the marker pane.
+MARKERS_DRAWN = ("document.body.dataset.geoMarkers !== undefined && !!document.querySelector("
+                 "'.leaflet-marker-pane > *, .leaflet-overlay-pane path.leaflet-interactive')")
 PANEL = ".st-key-place_panel"  # the container beside the map that shows the selected place
 
 
@@ -55,13 +58,14 @@ def wait_healthy(url: str, proc: subprocess.Popen | None = None, timeout: float 
 
 
 @contextlib.contextmanager
-def running_app(db_path: str | Path, port: int | None = None, log_path: str | Path | None = None) -> Iterator[str]:
+def running_app(db_path: str | Path, port: int | None = None, log_path: str | Path | None = None,
+                app: Path = APP) -> Iterator[str]:
     """`streamlit run dashboard.py` on 127.0.0.1:<free port> with GEO_DB_URL=db_path; yields the base URL."""
     port = port or free_port()
     env = {**os.environ, "GEO_DB_URL": str(db_path), "PYTHONUNBUFFERED": "1"}
     log = open(log_path, "wb") if log_path else tempfile.TemporaryFile()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -106,8 +110,7 @@ def map_frame(page, timeout: float = 60_000):
 def wait_for_markers(page, timeout: float = 60_000):
     """Wait until markers (or marker clusters) are drawn in the map iframe; returns the iframe's Frame."""
     frame = map_frame(page, timeout)
-    frame.wait_for_selector(".leaflet-marker-pane > *, .leaflet-overlay-pane path.leaflet-interactive",
-                            state="attached", timeout=timeout)
+    frame.wait_for_function(f"() => {MARKERS_DRAWN}", timeout=timeout)
     return frame
 
 
@@ -116,17 +119,23 @@ def wait_for_markers(page, timeout: float = 60_000):
 _LOCATE_JS = """
 async (name) => {
   const want = name.toLowerCase();
-  const text = (html) => { const d = document.createElement('div'); d.innerHTML = html; return d.textContent.trim(); };
-  const all = [];
+  const text = (html) => {
+    const d = document.createElement('div'); d.innerHTML = html; return d.textContent.trim(); };
+  const all = [];  // [layer, its MarkerClusterGroup or null, tooltip text]
   const visit = (layer, cluster) => {
-    if (layer.getLayers && !layer.getTooltip?.()) { layer.getLayers().forEach(l => visit(l, layer._featureGroup ? layer : cluster)); return; }
+    if (layer.getLayers && !layer.getTooltip?.()) {
+      layer.getLayers().forEach(l => visit(l, layer._featureGroup ? layer : cluster)); return; }
     const tip = layer.getTooltip && layer.getTooltip();
-    if (tip && layer.getLatLng) all.push([layer, cluster, text(typeof tip.getContent() === 'string' ? tip.getContent() : tip.getContent().innerHTML || '')]);
+    if (!tip || !layer.getLatLng) return;
+    const content = tip.getContent();
+    all.push([layer, cluster, text(typeof content === 'string' ? content : content.innerHTML || '')]);
   };
   Object.values(window.map._layers).forEach(l => visit(l, null));
-  const hit = all.find(([, , t]) => t.toLowerCase() === want) || all.find(([, , t]) => t.toLowerCase().startsWith(want + ' '));
+  const hit = all.find(([, , t]) => t.toLowerCase() === want)
+    || all.find(([, , t]) => t.toLowerCase().startsWith(want + ' '));
   if (!hit) return null;
   const [layer, cluster] = hit;
+  window.map.closePopup();  // an open popup can cover the marker
   if (cluster && !window.map.hasLayer(layer)) await new Promise(done => cluster.zoomToShowLayer(layer, done));
   // Zoom in until this marker is the topmost element under its centre (neighbours can overlap it).
   const box = window.map.getContainer().getBoundingClientRect();
@@ -170,17 +179,20 @@ _ARM_FRAME_JS = """() => { window.__downAt = null; window.addEventListener('poin
     () => { window.__downAt = performance.timeOrigin + performance.now(); }, {capture: true, once: true}); }"""
 _ARM_PAGE_JS = """(name) => {
   window.__panelAt = null;
-  const panel = () => document.querySelector('.st-key-place_panel');
-  const ready = () => { const p = panel(); const h = p && p.querySelector('h3');
-    return h && h.textContent.includes(name) && [...p.querySelectorAll('blockquote')].some(b => b.textContent.includes(name)); };
+  const panel = () => document.querySelector('%s');
+  const ready = () => {
+    const p = panel(), h = p && p.querySelector('h3');
+    return h && h.textContent.includes(name)
+      && [...p.querySelectorAll('blockquote')].some(b => b.textContent.includes(name)); };
   const observer = new MutationObserver(() => { if (!ready()) return; observer.disconnect();
-    requestAnimationFrame(() => setTimeout(() => { window.__panelAt = performance.timeOrigin + performance.now(); }, 0)); });
+    requestAnimationFrame(() => setTimeout(() => {
+      window.__panelAt = performance.timeOrigin + performance.now(); }, 0)); });
   observer.observe(document.body, {subtree: true, childList: true, characterData: true});
-}"""
+}""" % PANEL
 
 
 def timed_click(page, name: str, timeout: float = 30_000) -> float:
-    """Click `name`'s marker; seconds until the panel showing its excerpt is painted (measured in the browser)."""
+    """Click `name`'s marker; seconds until the panel with its excerpt is painted (timed in the browser)."""
     spot = locate_place(page, name)
     page.mouse.move(spot["x"], spot["y"])
     frame = map_frame(page)
@@ -194,13 +206,14 @@ def timed_click(page, name: str, timeout: float = 30_000) -> float:
 # Init script (every frame): when the first marker or cluster is added to a Leaflet map, note the time.
 MARKER_CLOCK_JS = """
 window.__markersAt = null;
-new MutationObserver((_, observer) => {
-  if (document.querySelector('.leaflet-marker-pane > *, .leaflet-overlay-pane path.leaflet-interactive')) {
-    observer.disconnect();
-    requestAnimationFrame(() => setTimeout(() => { window.__markersAt = performance.timeOrigin + performance.now(); }, 0));
+const __markerPoll = setInterval(() => {  // polled: an observer set this early misses the frame's real document
+  if (document.body && %s) {
+    clearInterval(__markerPoll);
+    requestAnimationFrame(() => setTimeout(() => {
+      window.__markersAt = performance.timeOrigin + performance.now(); }, 0));
   }
-}).observe(document, {subtree: true, childList: true});
-"""
+}, 5);
+""" % MARKERS_DRAWN
 
 
 def timed_load(page, url: str, timeout: float = 60_000) -> float:
