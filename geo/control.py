@@ -61,6 +61,7 @@ class Lexicon:
     reference_scanner: PatternScanner
     negation: PatternScanner
     claim: PatternScanner
+    hypothetical: re.Pattern[str]
     reference_after: re.Pattern[str]
     past: re.Pattern[str]
     months: re.Pattern[str]  # named groups m1..m12
@@ -92,6 +93,7 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
         reference_scanner=PatternScanner({"reference": data["reference"]["before"]}),
         negation=PatternScanner({"negation": data["cues"]["negation"]}),
         claim=PatternScanner({"claim": data["cues"]["claim"]}),
+        hypothetical=_union(data["cues"]["hypothetical"]),
         reference_after=_union(data["reference"]["after"]),
         past=_union(data["past"]["markers"]),
         months=re.compile("|".join(f"(?P<m{k}>{_alternation(v)})" for k, v in data["months"].items()), re.IGNORECASE),
@@ -294,7 +296,8 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     by_start = {m.start: m for m in targets}
     votes: dict[Mention, list[Vote]] = {}
     for (start, past), ranked in sorted(candidates.items()):
-        for _, cue in sorted(ranked, key=lambda pair: pair[0]):
+        # a change of control beats a nearer word of fighting or holding said of the same place
+        for _, cue in sorted(ranked, key=lambda pair: (pair[1].category not in DECISIVE, pair[0])):
             vote = _vote(cue, past, sc, previous, lexicon, evidence, text, by_start[start])
             if vote is not None:
                 votes.setdefault(by_start[start], []).append(vote)
@@ -305,6 +308,8 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
 _ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[ée]viter|fin\s+d[eu]|apr[èe]s|"
                     r"уникнути|уникаючи|після|завершен\w*|избежать|избегая|после|окончани\w*)\s+(?:\w+\s+){0,2}$",
                     re.IGNORECASE)
+_NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу]|потер[яюи]|"
+                           r"loss|perte|fall\s+von)", re.IGNORECASE)
 _STOPPED = re.compile(r"\s*(?:\w+\s+)?(?:прекратил|закінчил|припинил|стихл|ended|stopped|ceased|died\s+down|ont\s+cess|"
                       r"se\s+sont\s+arr[êe]t|endeten|cesaron)", re.IGNORECASE)
 # Nouns of capture whose object follows: "the capture of X", "взятие X", "la prise de X".
@@ -318,12 +323,15 @@ _DESTINATION = re.compile(r"^[\s,]*(?:\w+\s+){0,4}?(?:(?:to|towards|into|vers|su
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
           evidence: Evidence, text: str, mention: Mention) -> Vote | None:
     category = cue.category
+    if lexicon.hypothetical.search(_clause(sc, cue)):
+        return None  # "the next objective could be Siversk", "la perte de Pokrovsk menacerait..."
     if category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
         actor = "russia" if any(a[0] == "russia" and a[2] <= cue.start for a in sc.actors) else None
-    elif category == "loss":  # the loser: the subject of its clause, or "of Moscow" right after the noun
+    elif category == "loss":  # the loser: the subject of "lost", or "of Moscow" right after "the defeat"
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sc.sentence.text, 0, cue.start - sc.sentence.start)]
         clause_start = sc.sentence.start + (breaks[-1] if breaks else 0)
-        losers = [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start] + \
+        nominal = bool(_NOMINAL_LOSS.match(cue.text))  # "la caída de Bajmut": the word before is not the loser
+        losers = ([] if nominal else [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]) + \
                  [a for a in sc.actors if 0 <= a[1] - cue.end <= 15]
         actor = min(losers, key=lambda a: abs(a[1] - cue.start))[0] if losers else None
     else:
