@@ -167,7 +167,8 @@ REFERENCE_LAST_WORDS = {
     "richtung", "a", "hacia", "de", "від", "напрямку", "бік", "от", "направлении", "сторону", "південніше", "північніше",
     "східніше", "західніше", "південно-східніше", "північно-східніше", "південно-західніше", "північно-західніше", "южнее",
     "севернее", "восточнее", "западнее", "юго-восточнее", "северо-восточнее", "юго-западнее", "северо-западнее",
-    "nördlich", "südlich", "östlich", "westlich", "району", "района", "area", "zone", "région", "region",
+    "nördlich", "südlich", "östlich", "westlich", "району", "района", "area", "zone", "région", "region", "боку", "стороны",
+    "из-под", "з-під", "direction",
 }
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”—–]")
 
@@ -269,12 +270,15 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     if not targets:
         return {}
     groups = _listed_together(text, targets)
+    named = [m for m in mentions if m.role in ("place", "reference")]
+    for m in named:
+        groups.setdefault(m.start, [m])  # a reference point owns only what is glued to it ("окупованого Водяного")
     candidates: dict[tuple[int, bool], list[tuple[int, Cue]]] = {}
     for cue in sc.cues:
         if cue.category == "fighting" and (_ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
                                            or _STOPPED.match(text, cue.end, sc.sentence.end)):
             continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
-        owner = next((m for m in targets if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
+        owner = next((m for m in named if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
         if owner is None and _NOMINAL.search(cue.text):  # "после взятия в начале октября Угледара"
             owner = next((m for m in targets if 0 <= m.start - cue.end <= 25
                           and not re.search(r"[,;:()—–]|\b[A-ZА-ЯІЇЄҐ]", text[cue.end:m.start])), None)
@@ -284,8 +288,9 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         else:
             owner, gap = min(((m, _gap(cue, m)) for m in targets), key=lambda pair: pair[1])
         between = text[min(cue.end, owner.end):max(cue.start, owner.start)]
-        if gap > WINDOW or ";" in between or (gap > NEAR and _CLAUSE_BREAK.search(between)
-                                              and not _opens_clause(text, sc, owner, cue)):
+        including = cue.end <= owner.start and _INCLUDING.search(text, max(cue.end, owner.start - 30), owner.start)
+        if ";" in between or (not including and (gap > WINDOW or (gap > NEAR and _CLAUSE_BREAK.search(between)
+                                                                  and not _opens_clause(text, sc, owner, cue)))):
             continue  # too far, or in another clause and not right next to the name
         past = _is_past(cue, sc, report, lexicon)
         for member in groups[owner.start]:
@@ -293,7 +298,7 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
             distance = -cue.start if past else (0 if gap == 0 and member is owner else _gap(cue, member))
             candidates.setdefault((member.start, past), []).append((distance, cue))
     evidence = Evidence(sc.sentence.text, sc.sentence.start, sc.sentence.end)
-    by_start = {m.start: m for m in targets}
+    by_start = {m.start: m for m in named}
     votes: dict[Mention, list[Vote]] = {}
     for (start, past), ranked in sorted(candidates.items()):
         # a change of control beats a nearer word of fighting or holding said of the same place
@@ -310,6 +315,9 @@ _ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[é
                     re.IGNORECASE)
 _NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу]|потер[яюи]|"
                            r"loss|perte|fall\s+von)", re.IGNORECASE)
+# "..., including Strilecha", "notamment Pervomaiske", "в том числе Берислав": the place belongs to what came before.
+_INCLUDING = re.compile(r"\b(?:including|among\s+them|notamment|dont|en\s+particulier|y\s+compris|insbesondere|darunter|incluid[oa]s?|"
+                        r"entre\s+ellos|в\s+том\s+числе|включая|зокрема|у\s+тому\s+числі|включно\s+з)\b", re.IGNORECASE)
 _STOPPED = re.compile(r"\s*(?:\w+\s+)?(?:прекратил|закінчил|припинил|стихл|ended|stopped|ceased|died\s+down|ont\s+cess|"
                       r"se\s+sont\s+arr[êe]t|endeten|cesaron)", re.IGNORECASE)
 # Nouns of capture whose object follows: "the capture of X", "взятие X", "la prise de X".
