@@ -255,24 +255,22 @@ def _status_for(category: str, actor: str | None, passive: bool = False) -> str 
 
 def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
                    lexicon: Lexicon) -> dict[Mention, list[Vote]]:
-    """Votes of one sentence for the places it names (role 'place' only).
+    """Votes of one sentence for the places it names.
 
     Each cue belongs to the place named nearest to it; places listed with that one
-    ("Klishchiivka and Andriivka") share it.  A place keeps at most two votes:
-    the nearest cue about now, and the nearest cue it recounts from before.
+    ("Klishchiivka and Andriivka") share it.  A reference point ("20 km east of Kharkiv")
+    only takes what is glued to it: an adjective right before it or a clause right after it.
+    A place keeps at most two votes: the nearest cue about now, and the last it recounts from before.
     """
     text = report.text
-    targets = sorted((m for m in mentions if m.role == "place"), key=lambda m: m.start)
-    if not sc.cues or not any(m.role in ("place", "reference") for m in mentions):
+    named = sorted((m for m in mentions if m.role in ("place", "reference")), key=lambda m: m.start)
+    targets = [m for m in named if m.role == "place"]
+    if not sc.cues or not named:
         return {}
-    relatives = _relative_clauses(text, sc, [m for m in mentions if m.role in ("place", "reference")])
-    targets = sorted({*targets, *(m for m, _ in relatives)}, key=lambda m: m.start)
-    if not targets:
-        return {}
+    relatives = _relative_clauses(text, sc, named)
     groups = _listed_together(text, targets)
-    named = [m for m in mentions if m.role in ("place", "reference")]
     for m in named:
-        groups.setdefault(m.start, [m])  # a reference point owns only what is glued to it ("окупованого Водяного")
+        groups.setdefault(m.start, [m])
     candidates: dict[tuple[int, bool], list[tuple[int, Cue]]] = {}
     for cue in sc.cues:
         if cue.category == "fighting" and (_ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
@@ -285,8 +283,10 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         owner = owner or next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
         if owner is not None:
             gap = 0  # "Bakhmut, which Russian forces took in May": the cue speaks of the noun before "which"
-        else:
+        elif targets:
             owner, gap = min(((m, _gap(cue, m)) for m in targets), key=lambda pair: pair[1])
+        else:
+            continue
         between = text[min(cue.end, owner.end):max(cue.start, owner.start)]
         including = cue.end <= owner.start and _INCLUDING.search(text, max(cue.end, owner.start - 30), owner.start)
         if ";" in between or (not including and (gap > WINDOW or (gap > NEAR and _CLAUSE_BREAK.search(between)
