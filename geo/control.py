@@ -283,15 +283,11 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         owner = owner or next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
         if owner is not None:
             gap = 0  # "Bakhmut, which Russian forces took in May": the cue speaks of the noun before "which"
-        elif targets:
-            owner, gap = min(((m, _gap(cue, m)) for m in targets), key=lambda pair: pair[1])
-        else:
-            continue
-        between = text[min(cue.end, owner.end):max(cue.start, owner.start)]
-        including = cue.end <= owner.start and _INCLUDING.search(text, max(cue.end, owner.start - 30), owner.start)
-        if ";" in between or (not including and (gap > WINDOW or (gap > NEAR and _CLAUSE_BREAK.search(between)
-                                                                  and not _opens_clause(text, sc, owner, cue)))):
-            continue  # too far, or in another clause and not right next to the name
+        else:  # the nearest place the cue can reach: same clause, or the subject before an aside
+            reachable = [(m, _gap(cue, m)) for m in targets if _reaches(text, sc, cue, m)]
+            if not reachable:
+                continue
+            owner, gap = min(reachable, key=lambda pair: pair[1])
         past = _is_past(cue, sc, report, lexicon)
         for member in groups[owner.start]:
             # now: the nearest cue; the past: the last one told (events are narrated in order)
@@ -386,6 +382,20 @@ def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) ->
             stop = _CLAUSE_BREAK.search(text, comma.end(), sc.sentence.end)
             spans.append((mention, (comma.end(), stop.start() if stop else sc.sentence.end)))
     return spans
+
+
+def _reaches(text: str, sc: SentenceCues, cue: Cue, mention: Mention) -> bool:
+    """Can this cue speak of this place? Not past a semicolon, not far away, not into another clause
+    unless the place opens the clause ("Balakliia, a town of 27,000, was retaken") or follows "including"."""
+    gap = _gap(cue, mention)
+    between = text[min(cue.end, mention.end):max(cue.start, mention.start)]
+    if ";" in between:
+        return False
+    if cue.end <= mention.start and _INCLUDING.search(text, max(cue.end, mention.start - 30), mention.start):
+        return True
+    if gap > WINDOW:
+        return False
+    return gap <= NEAR or not _CLAUSE_BREAK.search(between) or _opens_clause(text, sc, mention, cue)
 
 
 def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bool:
