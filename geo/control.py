@@ -220,6 +220,10 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
                                                                           text[cue.end:a[1]], re.IGNORECASE)]
         if genitive:
             return genitive[0][0]
+    clause_start = s.start + max((m.end() for m in _CLAUSE_BREAK.finditer(s.text, 0, cue.start - s.start)), default=0)
+    subject = [(a, d) for a, d in before_cue if a[1] >= clause_start]
+    if subject and not after:  # "Russia said it had finished withdrawing": the clause's own subject
+        return min(subject, key=lambda pair: pair[1])[0][0]
     for pool in ((after_cue, before_cue) if after else (before_cue, after_cue)):
         if pool:
             strong = [(a, d) for a, d in pool if a[3]] or pool
@@ -335,8 +339,8 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sc.sentence.text, 0, cue.start - sc.sentence.start)]
         clause_start = sc.sentence.start + (breaks[-1] if breaks else 0)
         nominal = bool(_NOMINAL_LOSS.match(cue.text))  # "la caída de Bajmut": the word before is not the loser
-        losers = ([] if nominal else [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]) + \
-                 [a for a in sc.actors if 0 <= a[1] - cue.end <= 15]
+        losers = [a for a in sc.actors if 0 <= a[1] - cue.end <= 15] if nominal else \
+                 [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
         actor = min(losers, key=lambda a: abs(a[1] - cue.start))[0] if losers else None
     else:
         actor = _actor_for(cue, sc, previous, text, after=EFFECTS[category][0] in ("actor_after", "loser_after"),
