@@ -141,11 +141,4 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def gazetteer_stats(gazetteer: Gazetteer) -> dict[str, int]:
-    by_source: dict[str, int] = {}
-    for place in gazetteer.places.values():
-        by_source[place.source] = by_source.get(place.source, 0) + 1
-    return {"places": len(gazetteer.places), "regions": len(gazetteer.regions), **by_source}
-
-
 __all__ = ["Gazetteer", "Region", "load_gazetteer", "default_gazetteer", "distance_km"]

@@ -11,7 +11,7 @@ from itertools import product
 
 from .gazetteer import Gazetteer
 from .models import Mention
-from .normalize import Token, fold, is_cyrillic, tokenize
+from .normalize import Token, is_cyrillic, tokenize
 
 # (inflected ending, nominative ending) pairs on folded Cyrillic words (й->и, ї->і, ё->е, no apostrophes).
 # Together they undo the Ukrainian and Russian cases of town names: Ізюмі, Бахмутом, Авдіївку,
@@ -221,7 +221,3 @@ class PlaceMatcher:
             return "region"
         return "place"
 
-
-def fold_name(name: str) -> tuple[str, ...]:
-    """The index key of a name, for callers that look names up directly."""
-    return tuple(fold(t.text) for t in tokenize(name))

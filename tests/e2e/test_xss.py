@@ -7,7 +7,7 @@ import pytest
 
 from geo.ingest import ingest_uploads
 from geo.store import Store
-from scripts.appserver import PANEL, map_frame
+from scripts.appserver import map_frame
 from tests.e2e.conftest import select_place
 
 pytestmark = pytest.mark.browser
