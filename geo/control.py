@@ -173,14 +173,14 @@ REFERENCE_LAST_WORDS = {
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”—–]")
 
 
-def _clause(sc: SentenceCues, cue: Cue) -> str:
-    """The cue's clause, plus a short opening phrase of the sentence ("In July, ...")."""
+def _clause(sc: SentenceCues, cue: Cue, opening: bool = True) -> str:
+    """The cue's clause, plus (for dates) a short opening phrase of the sentence ("In July, ...")."""
     s = sc.sentence
     lo, hi = cue.start - s.start, cue.end - s.start
     left = max((m.end() for m in _CLAUSE_BREAK.finditer(s.text, 0, lo)), default=0)
     right = next((m.start() for m in _CLAUSE_BREAK.finditer(s.text, hi)), len(s.text))
-    opening = _CLAUSE_BREAK.split(s.text, 1)[0]
-    return s.text[left:right] + (" " + opening if len(opening.split()) <= 5 and left > 0 else "")
+    lead = _CLAUSE_BREAK.split(s.text, 1)[0]
+    return s.text[left:right] + (" " + lead if opening and len(lead.split()) <= 5 and left > 0 else "")
 
 
 def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bool:
@@ -331,7 +331,7 @@ _DESTINATION = re.compile(r"^[\s,]*(?:\w+\s+){0,4}?(?:(?:to|towards|into|vers|su
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
           evidence: Evidence, text: str, mention: Mention) -> Vote | None:
     category = cue.category
-    if lexicon.hypothetical.search(_clause(sc, cue)):
+    if lexicon.hypothetical.search(_clause(sc, cue, opening=False)):
         return None  # "the next objective could be Siversk", "la perte de Pokrovsk menacerait..."
     if category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
         actor = "russia" if any(a[0] == "russia" and a[2] <= cue.start for a in sc.actors) else None
