@@ -168,7 +168,7 @@ REFERENCE_LAST_WORDS = {
     "східніше", "західніше", "південно-східніше", "північно-східніше", "південно-західніше", "північно-західніше", "южнее",
     "севернее", "восточнее", "западнее", "юго-восточнее", "северо-восточнее", "юго-западнее", "северо-западнее",
     "nördlich", "südlich", "östlich", "westlich", "району", "района", "area", "zone", "région", "region", "боку", "стороны",
-    "из-под", "з-під", "direction",
+    "из-под", "з-під", "direction", "с", "з", "із", "with", "and", "et", "à",
 }
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”—–]")
 
@@ -357,10 +357,11 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     negated = any(0 <= cue.start - e <= 30 or s <= cue.start < e for s, e in sc.negations)
     attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
     claimed = status != "contested" and _doubted(cue, sc, text)
-    if negated and not claimed and category in ("capture", "enter", "withdraw") and actor in OTHER_SIDE:
-        # "was never entered by Russian forces", "did not withdraw": the place stays with the other side
-        held_by = actor if category == "withdraw" else OTHER_SIDE[actor]
-        return Vote(held_by, "held", 0.6, past, evidence, category)
+    if negated and not claimed and category in ("capture", "enter", "withdraw", "loss") and actor in OTHER_SIDE:
+        # "was never entered by Russian forces", "did not withdraw", "не потеряли": the place stays where it was;
+        # a holding, not a change of control, so talk of fighting can still outweigh it
+        held_by = actor if category in ("withdraw", "loss") else OTHER_SIDE[actor]
+        return Vote(held_by, "held", 0.6, past, evidence, "hold")
     if (negated or attempted or claimed) and status != "contested":
         status, weight, change = "contested", 0.6, "attack" if attempted else "claimed"
     return Vote(status, change, weight, past, evidence, category)
