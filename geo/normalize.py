@@ -40,20 +40,28 @@ class Token(NamedTuple):
 def tokenize(text: str) -> list[Token]:
     """Words with character offsets; French elisions and English possessives split off."""
     tokens: list[Token] = []
+    add = tokens.append
     for match in WORD_RE.finditer(text):
-        word, start = match.group(), match.start()
-        if match.group(1) is None:
-            tokens.append(Token(word, fold(word), start, match.end()))
-            continue
-        parts = _APOSTROPHE_RE.split(word, maxsplit=1)
-        if len(parts) == 2 and parts[0].lower() in ELISIONS and parts[1][:1].isalpha() and _is_latin(parts[1]):
-            tokens.append(Token(parts[0], fold(parts[0]), start, start + len(parts[0])))
-            offset = len(parts[0]) + 1
-            word, start = word[offset:], start + offset
-        if len(word) > 2 and word[-1] in "sS" and word[-2] in APOSTROPHES:  # Bakhmut's
-            word = word[:-2]
-        tokens.append(Token(word, fold(word), start, start + len(word)))
+        word = match.group()
+        if match.group(1) is None:  # the common case: no apostrophe inside
+            add(Token(word, fold(word), match.start(), match.end()))
+        else:
+            tokens.extend(_split_apostrophes(word, match.start()))
     return tokens
+
+
+def _split_apostrophes(word: str, start: int) -> list[Token]:
+    """d'Izium -> d + Izium; Bakhmut's -> Bakhmut; Куп'янськ stays whole."""
+    out = []
+    parts = _APOSTROPHE_RE.split(word, maxsplit=1)
+    if len(parts) == 2 and parts[0].lower() in ELISIONS and parts[1][:1].isalpha() and _is_latin(parts[1]):
+        out.append(Token(parts[0], fold(parts[0]), start, start + len(parts[0])))
+        offset = len(parts[0]) + 1
+        word, start = word[offset:], start + offset
+    if len(word) > 2 and word[-1] in "sS" and word[-2] in APOSTROPHES:  # Bakhmut's
+        word = word[:-2]
+    out.append(Token(word, fold(word), start, start + len(word)))
+    return out
 
 
 def _is_latin(word: str) -> bool:
