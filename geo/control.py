@@ -54,8 +54,6 @@ _CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou
 
 @dataclass(frozen=True)
 class Lexicon:
-    cues: dict[str, re.Pattern[str]]
-    actors: dict[str, re.Pattern[str]]
     effect_cues: PatternScanner  # every category of EFFECTS, most specific first
     any_actor: PatternScanner
     reference_scanner: PatternScanner
@@ -86,8 +84,6 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
     """Compile the cue file once per process."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return Lexicon(
-        cues={name: _union(patterns) for name, patterns in data["cues"].items()},
-        actors={side: _union(patterns) for side, patterns in data["actors"].items()},
         effect_cues=PatternScanner({name: data["cues"][name] for name in EFFECT_ORDER}),
         any_actor=PatternScanner(data["actors"]),
         reference_scanner=PatternScanner({"reference": data["reference"]["before"]}),
@@ -164,7 +160,7 @@ _SINCE = re.compile(r"(?:since|depuis|seit|desde|з|із|с|от)\s+(?:the\s+|la
 # The word right before a town in every `[reference] before` pattern: scanning is skipped for the others.
 REFERENCE_LAST_WORDS = {
     "of", "from", "outside", "toward", "towards", "to", "between", "in", "at", "de", "du", "vers", "entre", "reliant", "von",
-    "richtung", "a", "hacia", "de", "від", "напрямку", "бік", "от", "направлении", "сторону", "південніше", "північніше",
+    "richtung", "a", "hacia", "від", "напрямку", "бік", "от", "направлении", "сторону", "південніше", "північніше",
     "східніше", "західніше", "південно-східніше", "північно-східніше", "південно-західніше", "північно-західніше", "южнее",
     "севернее", "восточнее", "западнее", "юго-восточнее", "северо-восточнее", "юго-западнее", "северо-западнее",
     "nördlich", "südlich", "östlich", "westlich", "району", "района", "area", "zone", "région", "region", "боку", "стороны",
@@ -173,12 +169,17 @@ REFERENCE_LAST_WORDS = {
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”—–]")
 
 
+def _clause_start(sc: SentenceCues, offset: int) -> int:
+    """Where the clause holding `offset` (a report offset) begins: after the last comma, colon, dash... before it."""
+    s = sc.sentence
+    return s.start + max((m.end() for m in _CLAUSE_BREAK.finditer(s.text, 0, offset - s.start)), default=0)
+
+
 def _clause(sc: SentenceCues, cue: Cue, opening: bool = True) -> str:
     """The cue's clause, plus (for dates) a short opening phrase of the sentence ("In July, ...")."""
     s = sc.sentence
-    lo, hi = cue.start - s.start, cue.end - s.start
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(s.text, 0, lo)), default=0)
-    right = next((m.start() for m in _CLAUSE_BREAK.finditer(s.text, hi)), len(s.text))
+    left = _clause_start(sc, cue.start) - s.start
+    right = next((m.start() for m in _CLAUSE_BREAK.finditer(s.text, cue.end - s.start)), len(s.text))
     lead = _CLAUSE_BREAK.split(s.text, 1)[0]
     return s.text[left:right] + (" " + lead if opening and len(lead.split()) <= 5 and left > 0 else "")
 
@@ -220,7 +221,7 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
                                                                           text[cue.end:a[1]], re.IGNORECASE)]
         if genitive:
             return genitive[0][0]
-    clause_start = s.start + max((m.end() for m in _CLAUSE_BREAK.finditer(s.text, 0, cue.start - s.start)), default=0)
+    clause_start = _clause_start(sc, cue.start)
     subject = [(a, d) for a, d in before_cue if a[1] >= clause_start]
     if subject and not after:  # "Russia said it had finished withdrawing": the clause's own subject
         return min(subject, key=lambda pair: pair[1])[0][0]
@@ -336,8 +337,7 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     if category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
         actor = "russia" if any(a[0] == "russia" and a[2] <= cue.start for a in sc.actors) else None
     elif category == "loss":  # the loser: the subject of "lost", or "of Moscow" right after "the defeat"
-        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sc.sentence.text, 0, cue.start - sc.sentence.start)]
-        clause_start = sc.sentence.start + (breaks[-1] if breaks else 0)
+        clause_start = _clause_start(sc, cue.start)
         nominal = bool(_NOMINAL_LOSS.match(cue.text))  # "la caída de Bajmut": the word before is not the loser
         losers = [a for a in sc.actors if 0 <= a[1] - cue.end <= 15] if nominal else \
                  [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
@@ -419,9 +419,8 @@ def _doubted(cue: Cue, sc: SentenceCues, text: str) -> bool:
     if not sc.claims:
         return False
     s = sc.sentence
-    clause_lo = s.start + max((m.end() for m in _CLAUSE_BREAK.finditer(s.text, 0, cue.start - s.start)), default=0)
     semicolon = text.find(";", cue.end, s.end)
-    lo, hi = min(clause_lo, cue.start - 80), semicolon if semicolon >= 0 else s.end
+    lo, hi = min(_clause_start(sc, cue.start), cue.start - 80), semicolon if semicolon >= 0 else s.end
     return any(lo <= start < hi for start, _ in sc.claims)
 
 

@@ -12,6 +12,8 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
+from dataclasses import replace
+from itertools import product
 from pathlib import Path
 
 from geopy.adapters import RequestsAdapter, URLLibAdapter
@@ -21,9 +23,10 @@ from geopy.geocoders import Nominatim, Photon
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from .gazetteer import Gazetteer, default_gazetteer
+from .gazetteer import Gazetteer, default_gazetteer, distance_km
 from .models import Place
 from .normalize import fold, tokenize
+from .toponyms import matcher_for
 
 log = logging.getLogger(__name__)
 USER_AGENT = "ukraine-control-map/0.1 (offline-first geoparser)"
@@ -38,19 +41,6 @@ def place_to_location(place: Place) -> Location:
     return Location(address, (place.lat, place.lon), raw)
 
 
-_last_matcher: tuple[Gazetteer, object] | None = None
-
-
-def _matcher_for(gazetteer: Gazetteer):
-    """The gazetteer's name index, built once (about a second) and shared by every geocoder made on it."""
-    global _last_matcher
-    from .toponyms import PlaceMatcher
-
-    if _last_matcher is None or _last_matcher[0] is not gazetteer:
-        _last_matcher = (gazetteer, PlaceMatcher(gazetteer))
-    return _last_matcher[1]
-
-
 class GazetteerGeocoder(Geocoder):
     """The bundled gazetteer behind geopy's interface: offline, instant, no rate limit.
 
@@ -61,7 +51,7 @@ class GazetteerGeocoder(Geocoder):
     def __init__(self, gazetteer: Gazetteer | None = None):
         super().__init__()
         self.gazetteer = gazetteer or default_gazetteer()
-        self._matcher = _matcher_for(self.gazetteer)
+        self._matcher = matcher_for(self.gazetteer)
 
     def geocode(self, query: str, *, exactly_one: bool = True, timeout: float | None = None,
                 country_codes: str | list[str] | None = None) -> Location | list[Location] | None:
@@ -86,8 +76,6 @@ class GazetteerGeocoder(Geocoder):
             return []
         pools = [self._matcher.variants(t) for t in tokens]
         ids: set[str] = set()
-        from itertools import product
-
         for key in product(*pools):
             ids.update(p for p in self._matcher.phrases.get(key, ()) if p in self.gazetteer.places)
         return sorted((self.gazetteer.places[p] for p in ids), key=lambda p: (-p.population, p.place_id))
@@ -205,10 +193,6 @@ def relocate(place: Place, geocoder: GazetteerGeocoder | FallbackGeocoder, max_k
     """Coordinates for a resolved place from the configured geocoder; kept only if the answer is near the gazetteer's."""
     if isinstance(geocoder, GazetteerGeocoder):
         return place
-    from dataclasses import replace
-
-    from .gazetteer import distance_km
-
     location = geocoder.geocode(f"{place.name}, {place.admin1}, {place.country}")
     if location is None or (location.raw or {}).get("place_id") == place.place_id:
         return place

@@ -8,6 +8,8 @@ many towns PER or MISC, so those labels count too.
 """
 from __future__ import annotations
 
+import logging
+
 from .models import Mention
 from .toponyms import PlaceMatcher
 
@@ -48,7 +50,5 @@ def load_proposer(model: str | None, matcher: PlaceMatcher) -> NerProposer | Non
     try:
         return NerProposer(model, matcher)
     except (ImportError, OSError) as exc:  # OSError: spaCy's "can't find model"
-        import logging
-
         logging.getLogger(__name__).warning("NER model %s unavailable (%s); using the gazetteer matcher alone", model, exc)
         return None

@@ -7,14 +7,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from .control import Lexicon, analyse_sentence, decide, load_lexicon, mention_role, sentence_votes
+from .control import Lexicon, SentenceCues, analyse_sentence, decide, load_lexicon, mention_role, sentence_votes
 from .gazetteer import Gazetteer, default_gazetteer
 from .geocoding import FallbackGeocoder, GazetteerGeocoder, relocate
 from .models import Event, Evidence, Mention, Place, Report, Unresolved
+from .ner import load_proposer
 from .normalize import split_sentences, tokenize
 from .reports import ReportError
 from .resolve import resolve
-from .toponyms import PlaceMatcher
+from .toponyms import matcher_for
 
 # "the village of X", "le village de X", "село X": the text says X is a settlement even if we don't know it.
 _SETTLEMENT_NOUN = re.compile(
@@ -33,9 +34,7 @@ class Extractor:
     ner_model: str | None = None  # e.g. "fr_core_news_sm": optional, proposes extra candidates
 
     def __post_init__(self) -> None:
-        from .ner import load_proposer
-
-        self.matcher = PlaceMatcher(self.gazetteer)
+        self.matcher = matcher_for(self.gazetteer)
         self.ner = load_proposer(self.ner_model, self.matcher)
 
     def extract(self, report: Report) -> tuple[list[Event], list[Unresolved]]:
@@ -48,12 +47,12 @@ class Extractor:
         resolution = resolve(mentions, self.gazetteer)
         sentences = split_sentences(text)
         starts = [s.start for s in sentences]
-        analysed: dict[int, object] = {}
+        analysed: dict[int, SentenceCues] = {}
 
         def sentence_at(offset: int) -> int:
             return max(0, bisect.bisect_right(starts, offset) - 1)
 
-        def cues_at(index: int):
+        def cues_at(index: int) -> SentenceCues:
             if index not in analysed:
                 analysed[index] = analyse_sentence(sentences[index], self.lexicon)
             return analysed[index]

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import (Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint,
-                        create_engine, select)
+                        create_engine, func, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -204,8 +204,6 @@ class Store:
     # --- reading ------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        from sqlalchemy import func
-
         with self.engine.connect() as db:
             return {name: db.execute(select(func.count()).select_from(table)).scalar_one()
                     for name, table in (("reports", reports_table), ("places", places_table), ("events", events_table))}

@@ -221,3 +221,14 @@ class PlaceMatcher:
             return "region"
         return "place"
 
+
+
+_shared: tuple[Gazetteer, PlaceMatcher] | None = None
+
+
+def matcher_for(gazetteer: Gazetteer) -> PlaceMatcher:
+    """The gazetteer's name index, built once (about a second) and shared by the extractor and the geocoders."""
+    global _shared
+    if _shared is None or _shared[0] is not gazetteer:
+        _shared = (gazetteer, PlaceMatcher(gazetteer))
+    return _shared[1]
