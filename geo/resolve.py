@@ -116,7 +116,7 @@ def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:
 def _closeness(these: list[Mention], those: list[Mention]) -> float:
     """1.0 when two names stand side by side ("Andriivka, south of Bakhmut"), less when far apart in the text."""
     gap = min(abs(a.start - b.start) for a in these for b in those)
-    return 1.0 if gap < 80 else 0.5 if gap < 400 else 0.25
+    return 3.0 if gap < 40 else 1.0 if gap < 80 else 0.5 if gap < 400 else 0.25
 
 
 def _static_score(place: Place, regions: frozenset[str]) -> float:
