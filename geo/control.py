@@ -312,7 +312,8 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
 
 
 _ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[ée]viter|fin\s+d[eu]|apr[èe]s|"
-                    r"уникнути|уникаючи|після|завершен\w*|избежать|избегая|после|окончани\w*)\s+(?:\w+\s+){0,2}$",
+                    r"уникнути|уникаючи|після|завершен\w*|избежать|избегая|после|окончани\w*|far\s+from|loin\s+d[eu]s?|далеко\s+(?:от|від)|"
+                    r"weit\s+(?:weg\s+)?von|lejos\s+de)\s+(?:\w+\s+){0,2}$",
                     re.IGNORECASE)
 _NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу]|потер[яюи]|"
                            r"loss|perte|fall\s+von)", re.IGNORECASE)
