@@ -325,6 +325,9 @@ _STOPPED = re.compile(r"\s*(?:\w+\s+)?(?:прекратил|закінчил|п�
 # Nouns of capture whose object follows: "the capture of X", "взятие X", "la prise de X".
 _NOMINAL = re.compile(r"(?:ия|ие|ню|ння|ття|ttя|tion|ture|prise|chute|fall|падение|падіння|захват|захоплення|взяття|взятия|"
                       r"взятие|освобождения|освобождение|звільнення|reprise|capture)$", re.IGNORECASE)
+# Slavic word order puts the object first: "окупантів вибили", "противника выбили" (the accusative, not a subject).
+_EXPELLED_OBJECT = re.compile(r"\b(?:окупантів|росіян|ворога|противника|загарбників|рашистів|оккупантов|россиян|врага|"
+                              r"українських\s+військових|украинских\s+военных)\s+$", re.IGNORECASE)
 _DESTINATION = re.compile(r"^[\s,]*(?:\w+\s+){0,4}?(?:(?:to|towards|into|vers|sur|jusqu.|до|к|на|в\s+бік|в\s+сторону|nach|hacia)\s+"
                           r"(?:\w+\s+){0,4}|(?:positions?|posiciones|позиці\w+|позици\w+|рубеж\w*|lines?|lignes?)\s+(?:\w+\s+){0,4}?"
                           r"(?:near|around|cerca\s+de|près\s+de|біля|поблизу|возле|около|у)\s+)$", re.IGNORECASE)
@@ -349,6 +352,8 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     passive = bool(_PASSIVE_MARK.search(text, max(sc.sentence.start, cue.start - 25), cue.start)
                    or (_PASSIVE_PARTICIPLE.match(cue.text) and not cue.text.lower().startswith(("driven out", "expelled")))
                    or _PASSIVE_AGENT.match(text, cue.end, sc.sentence.end))
+    if category == "expel" and _EXPELLED_OBJECT.search(text, max(sc.sentence.start, cue.start - 30), cue.start):
+        passive = True  # "окупантів вибили з X": the object before the verb is the side driven out
     status = _status_for(category, actor, passive)
     if status is None:
         return None
