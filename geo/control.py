@@ -29,6 +29,7 @@ EFFECTS = {
     "capture": ("actor", 1.0, "captured"),
     "liberate": ("liberator", 1.0, "liberated"),
     "hold": ("actor", 0.6, "held"),
+    "positions": ("actor", 0.6, "held"),
     "occupied": ("russia", 0.8, "occupied"),
     "withdraw": ("other", 1.0, "withdrawal"),
     "loss": ("loser", 0.9, "lost"),
@@ -45,7 +46,7 @@ EFFECTS = {
     "held_russia": ("russia", 0.9, "held"),
 }
 EFFECT_ORDER = ("partial", "held_ukraine", "held_russia", "taken_by", "hands_of", "cleared", "attempt", "retake", "liberate",
-                "expel", "capture", "enter", "occupied", "withdraw", "loss", "hold", "fighting")
+                "expel", "capture", "enter", "occupied", "withdraw", "loss", "positions", "hold", "fighting")
 OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
 _ASIDE_THEN_AND = re.compile(r"^\s*,[^,;.:()]{1,60},\s*(?:and|et|und|y|та|і|и|а\s+также)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:а\s+также|as\s+well\s+as|ainsi\s+que)?\s*(?:near|around|in|at|in\s+the\s+area\s+of|près\s+de|autour\s+de|dans\s+(?:la\s+zone|le\s+secteur)\s+de|à|біля|поблизу|під|около|под|у|возле|в\s+районе|у\s+районі|в\s+районі|на\s+подступах\s+к)?\s*(?:поселку|селу|селища|village\s+of|village\s+de)?\s*(?:d.|l.|de|du|of|from|з|із|из|от|від|у|в|до|к)?\s*$",
@@ -328,6 +329,7 @@ _NOMINAL = re.compile(r"(?:ия|ие|ню|ння|ття|ttя|tion|ture|prise|chu
 # Slavic word order puts the object first: "окупантів вибили", "противника выбили" (the accusative, not a subject).
 _EXPELLED_OBJECT = re.compile(r"\b(?:окупантів|росіян|ворога|противника|загарбників|рашистів|оккупантов|россиян|врага|"
                               r"українських\s+військових|украинских\s+военных)\s+$", re.IGNORECASE)
+_FROM = re.compile(r"\b(?:from|з|із|с|со|depuis|von|aus|desde)\s+$", re.IGNORECASE)
 _DESTINATION = re.compile(r"^[\s,]*(?:\w+\s+){0,4}?(?:(?:to|towards|into|vers|sur|jusqu.|до|к|на|в\s+бік|в\s+сторону|nach|hacia)\s+"
                           r"(?:\w+\s+){0,4}|(?:positions?|posiciones|позиці\w+|позици\w+|рубеж\w*|lines?|lignes?)\s+(?:\w+\s+){0,4}?"
                           r"(?:near|around|cerca\s+de|près\s+de|біля|поблизу|возле|около|у)\s+)$", re.IGNORECASE)
@@ -338,6 +340,9 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     category = cue.category
     if lexicon.hypothetical.search(_clause(sc, cue, opening=False)):
         return None  # "the next objective could be Siversk", "la perte de Pokrovsk menacerait..."
+    if category == "positions" and not _FROM.search(text, max(0, cue.start - 12), cue.start) and \
+            any(c.category in ("attempt", "fighting") and 0 <= cue.start - c.end <= 25 for c in sc.cues):
+        return None  # "attacked positions near Verbove" (but not "attack from positions near X"): the attack decides
     if category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
         actor = "russia" if any(a[0] == "russia" and a[2] <= cue.start for a in sc.actors) else None
     elif category == "loss":  # the loser: the subject of "lost", or "of Moscow" right after "the defeat"
@@ -395,13 +400,17 @@ def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) ->
     return spans
 
 
+_CONTRAST = re.compile(r",\s*(?:tandis\s+qu|alors\s+qu|while\b|whereas\b|but\b|mais\b|а\b|але\b|но\b|однак|однако\b|"
+                       r"тогда\s+как|тоді\s+як|während\b|mientras\b|pero\b)", re.IGNORECASE)
+
+
 def _reaches(text: str, sc: SentenceCues, cue: Cue, mention: Mention) -> bool:
     """Can this cue speak of this place? Not past a semicolon, not far away, not into another clause
     unless the place opens the clause ("Balakliia, a town of 27,000, was retaken") or follows "including"."""
     gap = _gap(cue, mention)
     between = text[min(cue.end, mention.end):max(cue.start, mention.start)]
-    if ";" in between:
-        return False
+    if ";" in between or (cue.end <= mention.start and _CONTRAST.search(between)):
+        return False  # "X reste tenue par les Ukrainiens, tandis que Y ...": the cue is X's
     if cue.end <= mention.start and _INCLUDING.search(text, max(cue.end, mention.start - 30), mention.start):
         return True
     if gap > WINDOW:

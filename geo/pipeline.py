@@ -44,7 +44,7 @@ class Extractor:
         mentions = self.matcher.match(text, tokens)
         if self.ner is not None:
             mentions = sorted(mentions + self.ner.propose(text, mentions), key=lambda m: m.start)
-        resolution = resolve(mentions, self.gazetteer)
+        resolution = resolve(mentions, self.gazetteer, text)
         sentences = split_sentences(text)
         starts = [s.start for s in sentences]
         analysed: dict[int, SentenceCues] = {}

@@ -7,6 +7,7 @@ south of Bakhmut"), or simply the front it is about.  Population breaks ties.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 from collections import defaultdict
@@ -46,19 +47,34 @@ def named_regions(mentions: list[Mention], gazetteer: Gazetteer) -> frozenset[st
     return frozenset(found)
 
 
-def resolve(mentions: list[Mention], gazetteer: Gazetteer) -> Resolution:
-    """Pick one place per settlement mention; the same name in one report means the same place."""
+def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Resolution:
+    """Pick one place per settlement mention; the same name in one report means the same place,
+    unless the report itself tells two apart by their oblasts ("Кам'янське Запорізької області")."""
     regions = named_regions(mentions, gazetteer)
-    groups: dict[tuple[str, ...], list[Mention]] = defaultdict(list)
+    qualified = oblast_qualifiers(mentions, gazetteer, text) if text else {}
+    qualifiers_of_key: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for mention in mentions:
+        if mention.start not in qualified:
+            continue
+        if _CONFUSED_WITH.search(text, max(0, mention.start - 70), mention.start):
+            regions -= {qualified[mention.start]}  # "not to be confused with X, Y region": Y is not the report's area
+        else:
+            qualifiers_of_key[mention.key].add(qualified[mention.start])
+    groups: dict[tuple[tuple[str, ...], str], list[Mention]] = defaultdict(list)
     for mention in mentions:
         if mention.role != "region" and settlement_ids(mention):
-            groups[mention.key].append(mention)
+            isos = qualifiers_of_key.get(mention.key, set())
+            # an unqualified repeat joins the one qualified reading, if the report gave only one
+            iso = qualified.get(mention.start) or (next(iter(isos)) if len(isos) == 1 else "")
+            groups[(mention.key, iso)].append(mention)
 
-    chosen: dict[tuple[str, ...], Place] = {}
-    open_keys: dict[tuple[str, ...], _Candidates] = {}
+    chosen: dict[tuple[tuple[str, ...], str], Place] = {}
+    open_keys: dict[tuple[tuple[str, ...], str], _Candidates] = {}
     # First the names that leave no doubt: one candidate, or one far bigger than all the others.
     for key, ms in groups.items():
         places = [gazetteer.places[p] for p in settlement_ids(ms[0])]
+        if key[1]:
+            places = [p for p in places if p.admin1_iso == key[1]] or places
         clear = _obvious(places, regions)
         if clear is not None:
             chosen[key] = clear
@@ -69,13 +85,45 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer) -> Resolution:
         for key, candidates in open_keys.items():
             anchors: dict[str, tuple[Place, float]] = {}
             for other, place in chosen.items():
-                if other != key:
+                if other[0] != key[0]:  # not the same name read in another oblast
                     closeness = _closeness(groups[key], groups[other])
                     if closeness > anchors.get(place.place_id, (place, 0.0))[1]:
                         anchors[place.place_id] = (place, closeness)
             chosen[key] = candidates.best(list(anchors.values()))
     pairs = tuple((m, chosen[key]) for key, ms in groups.items() for m in ms)
     return Resolution(tuple(sorted(pairs, key=lambda pair: pair[0].start)), regions)
+
+
+# What may stand between a village and the oblast that qualifies it: "Andriivka, Donetsk region",
+# "Andriivka in the Donetsk region", "Andriïvka, dans la région de Donetsk", "Андріївка Донецької області".
+_QUALIFIER_GAP = re.compile(r"[\s,(]*(?:(?:in|the|of|de|la|du|dans|en|im|der|des|в|у|на|région|region|province|oblast|gebiet|"
+                            r"provincia)\s+)*", re.IGNORECASE)
+
+
+_CONFUSED_WITH = re.compile(r"(?:confused|confondu\w*|confondre|плутати|путать|verwechseln|confundi\w*|confundir)\b", re.IGNORECASE)
+
+
+def oblast_qualifiers(mentions: list[Mention], gazetteer: Gazetteer, text: str) -> dict[int, str]:
+    """Settlement mentions (by start offset) followed right away by an oblast name: that oblast's ISO code."""
+    found = {}
+    for mention, following in zip(mentions, mentions[1:]):
+        if mention.role == "region" or following.role != "region" or following.start - mention.end > 30:
+            continue
+        gap = _QUALIFIER_GAP.match(text, mention.end, following.start)
+        if gap is None or gap.end() != following.start:
+            continue
+        iso = _region_iso(following, gazetteer)
+        if iso.startswith(("UA-", "RU-")):
+            found[mention.start] = iso
+    return found
+
+
+def _region_iso(mention: Mention, gazetteer: Gazetteer) -> str:
+    for pid in mention.candidates:
+        if pid.startswith("admin1:"):
+            return pid.split(":", 1)[1]
+    ids = settlement_ids(mention)
+    return max((gazetteer.places[p] for p in ids), key=lambda p: p.population).admin1_iso if ids else ""
 
 
 class _Candidates:
