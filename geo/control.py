@@ -375,12 +375,30 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
         return Vote(held_by, "held", 0.6, past, evidence, "hold")
     if (negated or attempted or claimed) and status != "contested":
         status, weight, change = "contested", 0.6, "attack" if attempted else "claimed"
+    elif category in ("capture", "enter", "retake", "liberate") and _STILL_FOUGHT.search(text, cue.end, sc.sentence.end):
+        status, weight, change = "contested", 0.8, "fighting"  # "took Klishchiivka; fighting there was continuing"
     return Vote(status, change, weight, past, evidence, category)
 
 
 _RELATIVE = re.compile(
     r"\s*(?:,[^,;.:()]{1,60})?,\s*(?:which|that|who|where|whose|qui|que|qu.|dont|o[ùu]|lequel|laquelle|der|die|das|wo|que|donde|"
     r"який|яка|яке|які|якого|якої|яку|котр\w+|де|куди|которы\w*|которо\w*|котор\w+|где|куда)\b", re.IGNORECASE)
+
+
+# ", " or ", a town " / ", localité " before a participle or adjective that describes the place just named.
+_APPOSITIVE = re.compile(r"\s*,\s*(?:(?:an?|the|une?|la|le|eine?|una?)\s+)?(?:(?:small|petite?|kleine?|peque[ñn]a|мал\w+|невелик\w+)\s+)?"
+                         r"(?:(?:town|city|village|hamlet|settlement|localit[ée]|ville|bourg|bourgade|stadt|dorf|ciudad|pueblo|"
+                         r"localidad|місто|містечко|село|селище|город|городок|поселок|посёлок)\s+)?", re.IGNORECASE)
+# Fighting said to go on in the place a capture was just claimed for: "fighting there was continuing",
+# "бої за село тривають", "les combats s'y poursuivent".
+_STILL_FOUGHT = re.compile(
+    r"(?:fighting|battles?|clashes)\s+(?:there|in\s+the\s+(?:village|town|city)|for\s+(?:the\s+)?(?:village|town|city|it))\s+"
+    r"(?:(?:was|is|were|are|has\s+been|had\s+been)\s+)?(?:still\s+)?(?:continu|ongoing|rag)|"
+    r"combats\s+(?:s.y\s+poursuiv|y\s+continu|continuent\s+(?:dans\s+la\s+(?:ville|localit[ée]|village)|sur\s+place))|"
+    r"(?:бої|бои)\s+(?:за\s+(?:село|місто|селище|город|поселок|посёлок|нього|него)|там|в\s+(?:селе|городе|поселке)|у\s+(?:селі|місті|селищі))\s+"
+    r"(?:трива|продолжа|йдуть|идут|трива)|"
+    r"kämpfe\s+(?:dort|um\s+(?:den\s+ort|die\s+stadt|das\s+dorf))\s+(?:dauern|gehen)|combates\s+(?:all[íi]\s+)?contin[úu]an\s+(?:all[íi]|en\s+la\s+(?:ciudad|localidad))",
+    re.IGNORECASE)
 
 
 def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
@@ -392,7 +410,7 @@ def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) ->
             stop = _CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
             spans.append((mention, (match.start(), stop.start() if stop else sc.sentence.end)))
             continue
-        comma = re.compile(r"\s*,\s*").match(text, mention.end, sc.sentence.end)
+        comma = _APPOSITIVE.match(text, mention.end, sc.sentence.end)
         if comma and any(comma.end() == c.start and c.category not in ("fighting", "partial", "attempt") for c in sc.cues):
             # "d'Avdiïvka, tombée en février": a participle right after the name describes it
             stop = _CLAUSE_BREAK.search(text, comma.end(), sc.sentence.end)
