@@ -295,7 +295,7 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
                 continue
             owner, gap = min(reachable, key=lambda pair: pair[1])
         past = _is_past(cue, sc, report, lexicon)
-        for member in groups[owner.start]:
+        for member in groups[owner.start] + _gapped(text, sc, cue, owner, targets):
             # now: the nearest cue; the past: the last one told (events are narrated in order)
             distance = -cue.start if past else (0 if gap == 0 and member is owner else _gap(cue, member))
             candidates.setdefault((member.start, past), []).append((distance, cue))
@@ -463,6 +463,28 @@ def _gap(cue: Cue, mention: Mention) -> int:
     if cue.start >= mention.end:
         return cue.start - mention.end
     return 0
+
+
+# The verb left out of a second clause: "Selydove fell in late October and Novohrodivka in early September",
+# "захопили Рубіжне, а на початку травня — Попасну".
+_GAP_AFTER_VERB = re.compile(r"\s*(?:[\w-]+\s+){0,3}?,?\s*(?:et|and|und|y|а|и|і|та)\s+(?:[\w-]+\s+){0,2}?(?:[—–]\s*)?", re.IGNORECASE)
+_GAP_AFTER_OBJECT = re.compile(r"\s*,?\s*(?:а|и|і|та|and|et)\s+(?:[\w-]+\s+){1,4}[—–]\s*", re.IGNORECASE)
+
+
+def _gapped(text: str, sc: SentenceCues, cue: Cue, owner: Mention, targets: list[Mention]) -> list[Mention]:
+    """Places that share the cue through an elided verb; none if another cue stands in between."""
+    found = []
+    for mention in targets:
+        if mention.start <= max(owner.end, cue.end):
+            continue
+        if owner.end <= cue.start:
+            gap = _GAP_AFTER_VERB.fullmatch(text, cue.end, mention.start)
+        else:
+            gap = _GAP_AFTER_OBJECT.fullmatch(text, owner.end, mention.start)
+        if gap and not any(cue.end <= c.start < mention.start for c in sc.cues):
+            found.append(mention)
+        break  # only the first place after the cue can be the gapped one
+    return found
 
 
 def _listed_together(text: str, targets: list[Mention]) -> dict[int, list[Mention]]:
