@@ -316,7 +316,7 @@ _ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[é
                     r"уникнути|уникаючи|після|завершен\w*|избежать|избегая|после|окончани\w*|far\s+from|loin\s+d[eu]s?|далеко\s+(?:от|від)|"
                     r"weit\s+(?:weg\s+)?von|lejos\s+de)\s+(?:\w+\s+){0,2}$",
                     re.IGNORECASE)
-_NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу]|потер[яюи]|"
+_NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу](?!л)|потер[яюи](?!л)|"
                            r"loss|perte|fall\s+von)", re.IGNORECASE)
 # "..., including Strilecha", "notamment Pervomaiske", "в том числе Берислав": the place belongs to what came before.
 _INCLUDING = re.compile(r"\b(?:including|among\s+them|notamment|dont|en\s+particulier|y\s+compris|insbesondere|darunter|incluid[oa]s?|"

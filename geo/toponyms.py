@@ -22,7 +22,7 @@ CASE_RULES: tuple[tuple[str, str], ...] = (
     # masculine soft stem: Маріуполь, Мелітополь
     ("я", "ь"), ("ю", "ь"), ("ем", "ь"), ("і", "ь"), ("е", "ь"), ("еві", "ь"),
     # Ukrainian і/о, ї/є alternation: Харків -> Харкова, Оріхів -> Оріхова, Київ -> Києва
-    ("ова", "ів"), ("ову", "ів"), ("овом", "ів"), ("ові", "ів"), ("єва", "ів"), ("єву", "ів"), ("євом", "ів"), ("єві", "ів"),
+    ("ова", "ів"), ("ову", "ів"), ("овом", "ів"), ("ові", "ів"), ("ового", "ів"), ("овому", "ів"), ("овим", "ів"), ("ым", ""), ("єва", "ів"), ("єву", "ів"), ("євом", "ів"), ("єві", "ів"),
     # feminine -ка: Авдіївка, Авдеевка
     ("ки", "ка"), ("ці", "ка"), ("ку", "ка"), ("кою", "ка"), ("ке", "ка"), ("кои", "ка"),
     # feminine -а / -я: Суджа, Балаклія, Балаклея; neuter -я: Запоріжжя
@@ -105,7 +105,7 @@ class PlaceMatcher:
     def variants(self, token: Token) -> tuple[str, ...]:
         """The folded word and, for Cyrillic words, the nominatives its case ending could come from."""
         word = token.folded
-        if not is_cyrillic(word) or len(word) < 4:
+        if not is_cyrillic(word) or len(word) < 3:  # 3 letters: "Яра", "Рога" in "Часова Яра", "Кривого Рога"
             return (word,)
         found = [word]
         for inflected, nominative in _RULES_BY_LAST_CHAR.get(word[-1], ()):

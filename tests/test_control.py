@@ -113,3 +113,38 @@ def test_one_report_several_places(extractor):
     got = {name: e.status for name, e in events(extractor, text, date="2022-09-11").items()}
     assert got == {"Balakliia": "ukraine", "Izium": "ukraine", "Kupiansk": "ukraine", "Lyman": "contested",
                    "Kharkiv": "mentioned"}
+
+
+@pytest.mark.parametrize("text,place,expected", [
+    # the object stands first in Slavic word order: the occupiers were driven out
+    ("Морські піхотинці доповіли, що окупантів вибили зі Сторожевого.", "Storozheve", "ukraine"),
+    ("ЗСУ вибили ворога з Макарова.", "Makariv", "ukraine"),
+    # a negated loss keeps the place with its defender
+    ("ВСУ не потеряли ни одного населенного пункта под Купянском.", "Kupiansk", "ukraine"),
+    # a conditional is not a fact
+    ("Контроль над Часовым Яром открыл бы российским силам путь к Краматорску.", "Chasiv Yar", "mentioned"),
+    # a town far from the fighting is not contested
+    ("Его не следует путать с городом Каменское, который находится далеко от зоны боев.", "Kamianske", "mentioned"),
+    # whose positions they are tells who holds the place; an attack on them does not
+    ("Росіяни скидають авіабомби з позицій біля Олешок.", "Oleshky", "russia"),
+    ("Ukrainian commanders said new positions had been prepared west of the town, around the village of Sieverne.",
+     "Sieverne", "ukraine"),
+    ("Тривають позиційні бої біля Роботиного.", "Robotyne", "contested"),
+    # the cue belongs to the clause before "tandis que"
+    ("Stepnohirsk reste tenue par les forces ukrainiennes, tandis que Vassylivka est occupée par l'armée russe.",
+     "Stepnohirsk", "ukraine"),
+    ("Stepnohirsk reste tenue par les forces ukrainiennes, tandis que Vassylivka est occupée par l'armée russe.",
+     "Vasylivka", "russia"),
+    # a capture claimed while fighting goes on there
+    ("Prigozhin said his men had taken Klishchiivka; Ukrainian officials said fighting there was continuing.",
+     "Klishchiivka", "contested"),
+    ("25 липня українські підрозділи зайшли до Андріївки; бої за село тривають.", "Andriivka", "contested"),
+    # an appositive noun before the status
+    ("Un couloir vers Svatove, localité sous contrôle russe plus au nord, a été proposé.", "Svatove", "russia"),
+    ("Le village se trouve dans la zone grise, près de Robotyne.", "Robotyne", "contested"),
+    # the verb left out of the second clause
+    ("Au sud, Selydove est tombée fin octobre et Novohrodivka début septembre.", "Novohrodivka", "russia"),
+    ("Окупанти захопили Рубіжне, а на початку травня — Попасну.", "Popasna", "russia"),
+])
+def test_harder_sentences(extractor, text, place, expected):
+    assert status(extractor, text, place) == expected

@@ -98,3 +98,28 @@ def test_each_settlement_mention_gets_one_place_and_regions_get_none(matcher, ga
     pairs = resolved(matcher, gazetteer, text)
     assert [s for s, _ in pairs] == ["Avdiivka"]
     assert pairs[0][1].admin1_iso == "UA-14"  # the Donetsk Avdiivka, not the Chernihiv villages
+
+
+def test_a_village_named_beside_a_town_is_the_one_next_to_it(matcher, gazetteer):
+    text = ("Sumy region. Trostianets was retaken. In Novoselivka, a village on Chernihiv's north-eastern edge, "
+            "residents returned. Okhtyrka and Sumy were shelled.")
+    chernihiv = gazetteer.find("Chernihiv")[0]
+    place = place_of(matcher, gazetteer, text, "Novoselivka")
+    assert distance_km(place.lat, place.lon, chernihiv.lat, chernihiv.lon) < 20
+
+
+def test_two_same_name_places_told_apart_by_their_oblasts(matcher, gazetteer):
+    text = ("Тривають бої біля Кам'янського Запорізької області. Це село не слід плутати з містом Камʼянське "
+            "на Дніпропетровщині.")
+    resolution = resolve(matcher.match(text), gazetteer, text)
+    oblasts = {mention.surface: place.admin1_iso for mention, place in resolution.places}
+    assert oblasts == {"Кам'янського": "UA-23", "Камʼянське": "UA-12"}
+
+
+def test_the_oblast_of_a_place_not_to_be_confused_with_is_not_the_reports_area(matcher, gazetteer):
+    text = ("Les forces ukrainiennes ont repris Piatykhatky, dans le district de Vassylivka, au sud-est de Zaporijjia. "
+            "Ce village ne doit pas être confondu avec la ville de Piatykhatky, dans la région de Dnipropetrovsk.")
+    resolution = resolve(matcher.match(text), gazetteer, text)
+    first, last = resolution.places[0], resolution.places[-1]
+    assert first[0].surface == "Piatykhatky" and first[1].admin1_iso == "UA-23"
+    assert last[0].surface == "Piatykhatky" and last[1].admin1_iso == "UA-12"
