@@ -74,7 +74,9 @@ def score_report(gold_places: list[dict], predicted: list[dict]) -> tuple[Tally,
     tally, notes = Tally(reports=1), []
     unused = list(predicted)
     for gold in sorted(gold_places, key=lambda g: g.get("optional", False)):
-        best = min(unused, key=lambda p: km(gold["lat"], gold["lon"], p["lat"], p["lon"]), default=None)
+        # nearest first; two predictions on the same point (a village placed at its hromada's centre) go by name
+        best = min(unused, key=lambda p: (round(km(gold["lat"], gold["lon"], p["lat"], p["lon"]), 3),
+                                          p.get("name") != gold["name"]), default=None)
         distance = km(gold["lat"], gold["lon"], best["lat"], best["lon"]) if best else float("inf")
         if best is not None and distance <= MATCH_KM:
             unused.remove(best)

@@ -316,6 +316,8 @@ _ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[é
                     r"уникнути|уникаючи|після|завершен\w*|избежать|избегая|после|окончани\w*|far\s+from|loin\s+d[eu]s?|далеко\s+(?:от|від)|"
                     r"weit\s+(?:weg\s+)?von|lejos\s+de)\s+(?:\w+\s+){0,2}$",
                     re.IGNORECASE)
+_ADMITTED = re.compile(r"\b(?:acknowledg\w*|admit\w*|conced\w*|confirm\w*|reconn\w*|admis|admet\w*|einger[äa]umt|r[äa]umt\w*\s+ein|"
+                       r"reconoc\w*|admiti\w*|визна\w*|призна\w*|підтверд\w*|подтверд\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу](?!л)|потер[яюи](?!л)|"
                            r"loss|perte|fall\s+von)", re.IGNORECASE)
 # "..., including Strilecha", "notamment Pervomaiske", "в том числе Берислав": the place belongs to what came before.
@@ -350,6 +352,9 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
         nominal = bool(_NOMINAL_LOSS.match(cue.text))  # "la caída de Bajmut": the word before is not the loser
         losers = [a for a in sc.actors if 0 <= a[1] - cue.end <= 15] if nominal else \
                  [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
+        if nominal and not losers and _ADMITTED.search(text, max(clause_start, cue.start - 40), cue.start):
+            # "Russian bloggers acknowledged the loss of X": who admits a loss is who suffered it
+            losers = [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
         actor = min(losers, key=lambda a: abs(a[1] - cue.start))[0] if losers else None
     else:
         actor = _actor_for(cue, sc, previous, text, after=EFFECTS[category][0] in ("actor_after", "loser_after"),

@@ -142,6 +142,9 @@ def test_one_report_several_places(extractor):
     # an appositive noun before the status
     ("Un couloir vers Svatove, localité sous contrôle russe plus au nord, a été proposé.", "Svatove", "russia"),
     ("Le village se trouve dans la zone grise, près de Robotyne.", "Robotyne", "contested"),
+    # who admits a loss suffered it
+    ("Several Russian military bloggers acknowledged the loss of Klishchiivka.", "Klishchiivka", "ukraine"),
+    ("Київ визнав втрату Соледара.", "Soledar", "russia"),
     # the verb left out of the second clause
     ("Au sud, Selydove est tombée fin octobre et Novohrodivka début septembre.", "Novohrodivka", "russia"),
     ("Окупанти захопили Рубіжне, а на початку травня — Попасну.", "Popasna", "russia"),
