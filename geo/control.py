@@ -30,6 +30,7 @@ EFFECTS = {
     "liberate": ("liberator", 1.0, "liberated"),
     "hold": ("actor", 0.6, "held"),
     "positions": ("actor", 0.6, "held"),
+    "footage": ("actor", 0.6, "held"),
     "occupied": ("russia", 0.8, "occupied"),
     "withdraw": ("other", 1.0, "withdrawal"),
     "loss": ("loser", 0.9, "lost"),
@@ -46,7 +47,7 @@ EFFECTS = {
     "held_russia": ("russia", 0.9, "held"),
 }
 EFFECT_ORDER = ("partial", "held_ukraine", "held_russia", "taken_by", "hands_of", "cleared", "attempt", "retake", "liberate",
-                "expel", "capture", "enter", "occupied", "withdraw", "loss", "positions", "hold", "fighting")
+                "expel", "capture", "enter", "occupied", "withdraw", "loss", "positions", "footage", "hold", "fighting")
 OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
 _ASIDE_THEN_AND = re.compile(r"^\s*,[^,;.:()]{1,60},\s*(?:and|et|und|y|та|і|и|а\s+также)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:а\s+также|as\s+well\s+as|ainsi\s+que)?\s*(?:near|around|in|at|in\s+the\s+area\s+of|près\s+de|autour\s+de|dans\s+(?:la\s+zone|le\s+secteur)\s+de|à|біля|поблизу|під|около|под|у|возле|в\s+районе|у\s+районі|в\s+районі|на\s+подступах\s+к)?\s*(?:поселку|селу|селища|village\s+of|village\s+de)?\s*(?:d.|l.|de|du|of|from|з|із|из|от|від|у|в|до|к)?\s*$",
@@ -358,7 +359,7 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
         actor = min(losers, key=lambda a: abs(a[1] - cue.start))[0] if losers else None
     else:
         actor = _actor_for(cue, sc, previous, text, after=EFFECTS[category][0] in ("actor_after", "loser_after"),
-                           same_sentence=category == "retake")
+                           same_sentence=category in ("retake", "footage"))
     passive = bool(_PASSIVE_MARK.search(text, max(sc.sentence.start, cue.start - 25), cue.start)
                    or (_PASSIVE_PARTICIPLE.match(cue.text) and not cue.text.lower().startswith(("driven out", "expelled")))
                    or _PASSIVE_AGENT.match(text, cue.end, sc.sentence.end))

@@ -145,6 +145,14 @@ def test_one_report_several_places(extractor):
     # who admits a loss suffered it
     ("Several Russian military bloggers acknowledged the loss of Klishchiivka.", "Klishchiivka", "ukraine"),
     ("Київ визнав втрату Соледара.", "Soledar", "russia"),
+    # on the front line
+    ("Трасса проходит через село Каменское Запорожской области, которое находится на линии соприкосновения.",
+     "Kamianske", "contested"),
+    ("Kamianske, village fantôme sur la ligne de front", "Kamianske", "contested"),
+    # footage from inside a town, by a side named in the sentence
+    ("10 сентября украинские военные опубликовали кадры из центра Купянска.", "Kupiansk", "ukraine"),
+    ("Russian troops had held it since March. On Sunday, brigades published footage from Neskuchne.", "Neskuchne",
+     "mentioned"),
     # the verb left out of the second clause
     ("Au sud, Selydove est tombée fin octobre et Novohrodivka début septembre.", "Novohrodivka", "russia"),
     ("Окупанти захопили Рубіжне, а на початку травня — Попасну.", "Popasna", "russia"),
