@@ -363,8 +363,9 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     passive = bool(_PASSIVE_MARK.search(text, max(sc.sentence.start, cue.start - 25), cue.start)
                    or (_PASSIVE_PARTICIPLE.match(cue.text) and not cue.text.lower().startswith(("driven out", "expelled")))
                    or _PASSIVE_AGENT.match(text, cue.end, sc.sentence.end))
-    if category == "expel" and _EXPELLED_OBJECT.search(text, max(sc.sentence.start, cue.start - 30), cue.start):
-        passive = True  # "окупантів вибили з X": the object before the verb is the side driven out
+    if category == "expel" and (_EXPELLED_OBJECT.search(text, max(sc.sentence.start, cue.start - 30), cue.start)
+                                or any(cue.start < a[1] and a[2] <= cue.end for a in sc.actors)):
+        passive = True  # "окупантів вибили з X", "pushed Russian forces out": the object is the side driven out
     status = _status_for(category, actor, passive)
     if status is None:
         return None

@@ -159,3 +159,64 @@ def test_one_report_several_places(extractor):
 ])
 def test_harder_sentences(extractor, text, place, expected):
     assert status(extractor, text, place) == expected
+
+
+COMMON_PHRASINGS = [
+    # everyday wire phrasings in six languages, one status each
+    ("Russian forces have taken control of the village of Krasnohorivka, the Russian defence ministry said.", "Krasnohorivka", "russia"),
+    ("Ukraine's General Staff said its troops had pushed Russian forces out of Robotyne.", "Robotyne", "ukraine"),
+    ("Kupiansk remains under Ukrainian control, the governor said.", "Kupiansk", "ukraine"),
+    ("Russian troops are advancing on Pokrovsk from the south-east.", "Pokrovsk", "contested"),
+    ("Ukrainian forces abandoned Avdiivka to save soldiers' lives.", "Avdiivka", "russia"),
+    ("Kherson was liberated on November 11.", "Kherson", "ukraine"),
+    ("Kyiv confirmed the withdrawal of its troops from Vuhledar.", "Vuhledar", "russia"),
+    ("Ukrainian troops repelled 14 Russian assaults near Chasiv Yar.", "Chasiv Yar", "contested"),
+    ("The fall of Bakhmut would open the road to Kramatorsk.", "Bakhmut", "mentioned"),
+    ("Russian troops entered the eastern outskirts of Toretsk.", "Toretsk", "contested"),
+    ("The Ukrainian flag was raised over the town hall in Izium.", "Izium", "ukraine"),
+    ("Ukrainian forces are holding the line around Kurakhove despite heavy losses.", "Kurakhove", "ukraine"),
+    ("Russian forces occupied Melitopol in the first days of the invasion.", "Melitopol", "russia"),
+    ("Russian soldiers fled Balakliia, leaving behind tanks and ammunition.", "Balakliia", "ukraine"),
+    ("Les forces russes ont revendiqué la prise de Krasnohorivka.", "Krasnohorivka", "contested"),
+    ("L'armée ukrainienne s'est retirée de Vouhledar.", "Vuhledar", "russia"),
+    ("Lyssytchansk est passée sous contrôle russe.", "Lysychansk", "russia"),
+    ("Les troupes ukrainiennes ont repoussé les assauts près de Tchassiv Iar.", "Chasiv Yar", "contested"),
+    ("Les Russes progressent vers Pokrovsk.", "Pokrovsk", "contested"),
+    ("Kherson a été libérée par l'armée ukrainienne.", "Kherson", "ukraine"),
+    ("Izioum est de nouveau aux mains des Ukrainiens.", "Izium", "ukraine"),
+    ("Les soldats russes ont fui Balakliïa.", "Balakliia", "ukraine"),
+    ("Сили оборони відійшли з Авдіївки.", "Avdiivka", "russia"),
+    ("Росіяни окупували Мелітополь у перші дні вторгнення.", "Melitopol", "russia"),
+    ("ЗСУ відбили атаки біля Часового Яру.", "Chasiv Yar", "contested"),
+    ("Куп'янськ перебуває під контролем ЗСУ.", "Kupiansk", "ukraine"),
+    ("Ворог намагається оточити Покровськ.", "Pokrovsk", "contested"),
+    ("Генштаб підтвердив вихід українських підрозділів з Вугледара.", "Vuhledar", "russia"),
+    ("Над Ізюмом знову майорить український прапор.", "Izium", "ukraine"),
+    ("Окупанти втекли з Балаклії.", "Balakliia", "ukraine"),
+    ("Українські військові звільнили Роботине.", "Robotyne", "ukraine"),
+    ("ВС РФ освободили Красногоровку.", "Krasnohorivka", "russia"),
+    ("Российские войска установили контроль над Угледаром.", "Vuhledar", "russia"),
+    ("ВСУ оставили Авдеевку.", "Avdiivka", "russia"),
+    ("Украинские войска отступили из Угледара.", "Vuhledar", "russia"),
+    ("Бои идут на окраинах Торецка.", "Toretsk", "contested"),
+    ("ВСУ отразили атаки у Часова Яра.", "Chasiv Yar", "contested"),
+    ("Лисичанск перешел под контроль России.", "Lysychansk", "russia"),
+    ("Российские подразделения продвигаются к Покровску.", "Pokrovsk", "contested"),
+    ("Украинские силы вошли в Херсон.", "Kherson", "ukraine"),
+    ("Die ukrainische Armee hat Cherson zurückerobert.", "Kherson", "ukraine"),
+    ("Russische Truppen haben Awdijiwka eingenommen.", "Avdiivka", "russia"),
+    ("Las tropas rusas tomaron Avdiivka.", "Avdiivka", "russia"),
+    ("Ucrania recuperó el control de Jersón.", "Kherson", "ukraine"),
+    ("Ukrainian officials said the situation around Pokrovsk was difficult but the city remained in Ukrainian hands.", "Pokrovsk", "ukraine"),
+    ("Moscow claimed its troops had captured Robotyne, but Ukraine denied it.", "Robotyne", "contested"),
+    ("Russian forces did not manage to enter Vuhledar.", "Vuhledar", "ukraine"),
+    ("Ukrainian troops still control the western part of Bakhmut.", "Bakhmut", "contested"),
+    ("Les combats font rage à Bakhmout.", "Bakhmut", "contested"),
+    ("Під Бахмутом тривають запеклі бої.", "Bakhmut", "contested"),
+    ("В Бахмуте продолжаются ожесточенные бои.", "Bakhmut", "contested"),
+]
+
+
+@pytest.mark.parametrize("text,place,expected", COMMON_PHRASINGS, ids=[f"{c[1]}-{c[2]}-{c[0][:25]}" for c in COMMON_PHRASINGS])
+def test_common_phrasings(extractor, text, place, expected):
+    assert status(extractor, text, place, date="2024-03-01") == expected
