@@ -12,9 +12,11 @@ import re
 import numpy as np
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .gazetteer import Gazetteer
 from .models import Mention, Place
+from .normalize import fold
 
 REGION_PREFIXES = ("admin1:", "country:", "water:")
 
@@ -75,6 +77,7 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
         places = [gazetteer.places[p] for p in settlement_ids(ms[0])]
         if key[1]:
             places = [p for p in places if p.admin1_iso == key[1]] or places
+        places = _own_names_first(places, key[0])
         clear = _obvious(places, regions)
         if clear is not None:
             chosen[key] = clear
@@ -145,6 +148,36 @@ class _Candidates:
             km = 111.2 * np.hypot(x, a_lat[None, :] - self.lat[:, None])
             score = score + (3.0 * weight[None, :] * np.exp(-km / 40.0) * (km < 200)).sum(axis=1)
         return self.places[int(np.argmax(score))]
+
+
+_CYRILLIC_TO_LATIN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "e", "ж": "zh", "з": "z", "и": "y", "і": "i",
+    "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ы": "y", "э": "e",
+    "ъ": ""})
+_VOWELS = re.compile(r"[aeiouyjwh\s-]+")
+
+
+@lru_cache(maxsize=65536)
+def _skeleton(name: str) -> str:
+    """Consonants of a name in Latin letters: 'Slovyansk', 'Sloviansk' and 'Слов'янськ' all give 'slvnsk'."""
+    return _VOWELS.sub("", fold(name).translate(_CYRILLIC_TO_LATIN).replace("g", "h"))
+
+
+def _own_names_first(places: list[Place], key: tuple[str, ...]) -> list[Place]:
+    """A historical alias never beats a town's own name: GeoNames lists 'Slov'yansk' among Nikopol's old names,
+    but 'Sloviansk' is Sloviansk.  Kept when the alias holder dwarfs every town named so (Dnipropetrovsk)."""
+    if len(places) < 2:
+        return places
+    wanted = _skeleton(" ".join(key))
+    own = [p for p in places if wanted in {_skeleton(n) for n in (p.name, p.name_uk, p.name_ru) if n}]
+    if not own or len(own) == len(places):
+        return places
+    # only towns carry historical aliases; a village may be another reading of an inflected word ("Бердичів")
+    aliased = [p for p in places if p not in own and p.population >= 10000]
+    if not aliased or max(p.population for p in own) * 10 < max(p.population for p in aliased):
+        return places
+    return [p for p in places if p not in aliased]
 
 
 def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:

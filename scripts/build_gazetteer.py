@@ -710,6 +710,39 @@ def slugify(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_fold(s).lower()).strip("-")
 
 
+# German usage (Duden transliteration): Wuhledar, Wowtschansk, Saporischschja, Tschassiw Jar, Awdijiwka.
+_DE = {
+    "а": "a", "б": "b", "в": "w", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "je", "ж": "sch", "з": "s",
+    "и": "y", "і": "i", "ї": "ji", "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "ch", "ц": "z", "ч": "tsch", "ш": "sch",
+    "щ": "schtsch", "ь": "", "ю": "ju", "я": "ja", "ы": "y", "э": "e", "ё": "jo", "ъ": "",
+}
+_DE_RU = dict(_DE)
+_DE_RU.update({"г": "g", "и": "i"})  # Russian: Белгород -> Belgorod, Курск -> Kursk
+# Spanish usage: the KMU spelling with x -> j (Bajmut, Jersón, Járkov).
+_ES = dict(_KMU)
+_ES.update({"х": "j"})
+
+
+def translit_de(text: str, table=None) -> str:
+    """Ukrainian (or, with _DE_RU, Russian) -> German Latin; s between vowels is doubled (Tschassiw Jar)."""
+    table = table or _DE
+    out = []
+    low = text.lower()
+    for i, ch in enumerate(text):
+        lc = low[i]
+        if ch in APOSTROPHES:
+            continue
+        if lc not in table:
+            out.append(ch)
+            continue
+        rep = table[lc]
+        if lc == "с" and 0 < i < len(text) - 1 and low[i - 1] in UK_VOWELS and low[i + 1] in UK_VOWELS:
+            rep = "ss"
+        out.append(_case_like(ch, rep))
+    return "".join(out)
+
+
 def ru_forms_of(name_uk: str) -> list[str]:
     return uk_to_ru(name_uk) if name_uk else []
 
@@ -721,8 +754,10 @@ def name_variants(name: str, name_uk: str, name_ru: str, alternates, extra_ru_gu
         forms += [name_uk, translit_uk(name_uk), translit_uk(name_uk, _UK_Y), translit_uk_fr(name_uk)]
         if "’" in name_uk:
             forms.append(name_uk.replace("’", "'"))
+        forms += [translit_de(name_uk), translit_uk(name_uk, _ES)]
     if name_ru:
         forms.append(translit_uk_fr(name_ru, _FR_RU))  # French reading of the Russian: Koursk, Voronej, Kharkov
+        forms += [translit_de(name_ru, _DE_RU), romanize_ru(name_ru, "simple").replace("kh", "j").replace("Kh", "J")]
     rus = [name_ru] if name_ru else []
     if extra_ru_guess and name_uk:
         rus += ru_forms_of(name_uk)
