@@ -123,3 +123,13 @@ def test_the_oblast_of_a_place_not_to_be_confused_with_is_not_the_reports_area(m
     first, last = resolution.places[0], resolution.places[-1]
     assert first[0].surface == "Piatykhatky" and first[1].admin1_iso == "UA-23"
     assert last[0].surface == "Piatykhatky" and last[1].admin1_iso == "UA-12"
+
+
+@pytest.mark.parametrize("text,surface", [
+    ("Russian missiles hit Sloviansk overnight.", "Sloviansk"),
+    ("Ракети влучили у Слов'янськ.", "Слов'янськ"),
+])
+def test_a_towns_own_name_beats_another_towns_historical_alias(matcher, gazetteer, text, surface):
+    # GeoNames lists "Slov'yansk" among Nikopol's old names; the two towns are the same size
+    assert any(p.name == "Nikopol" for p in gazetteer.find("Slov'yansk"))
+    assert place_of(matcher, gazetteer, text, surface).name == "Sloviansk"

@@ -185,3 +185,29 @@ def test_regions_and_countries_are_context_not_settlements(matcher):
     assert roles["Kharkiv region"] == "region"
     assert roles["Russia"] == "region"
     assert roles["Izium"] == "place"
+
+
+@pytest.mark.parametrize("text,surface,place", [
+    # German (Duden) and Spanish spellings
+    ("Russische Truppen greifen Wuhledar an.", "Wuhledar", "Vuhledar"),
+    ("Kämpfe bei Tschassiw Jar.", "Tschassiw Jar", "Chasiv Yar"),
+    ("Die Lage in Wowtschansk bleibt angespannt.", "Wowtschansk", "Vovchansk"),
+    ("Las tropas rusas avanzan hacia Bajmut.", "Bajmut", "Bakhmut"),
+    # case endings of plural, neuter and soft-sign names, and of three-letter words
+    ("Бої тривають у Липцях.", "Липцях", "Lyptsi"),
+    ("Вибухи пролунали у Дніпрі.", "Дніпрі", "Dnipro"),
+    ("Обстрел в Голой Пристани.", "Голой Пристани", "Hola Prystan"),
+    ("Захват Часова Яра открыл бы путь.", "Часова Яра", "Chasiv Yar"),
+    ("Бои под Часовым Яром.", "Часовым Яром", "Chasiv Yar"),
+])
+def test_more_spellings_and_endings(matcher, text, surface, place):
+    assert_finds(matcher, text, surface, place)
+
+
+def test_a_river_in_german_is_not_a_village(matcher):
+    text = "Sjewjerodonezk auf dem gegenüberliegenden Ufer des Siwerskyj Donez war gefallen."
+    assert [(s, r) for s, _, r in found(matcher, text) if r == "place"] == [("Sjewjerodonezk", "place")]
+
+
+def test_a_first_name_in_german_is_not_a_village(matcher):
+    assert all(surface != "Wladimir" for surface, _, _ in found(matcher, "Präsident Wladimir Putin gratulierte."))
