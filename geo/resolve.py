@@ -49,6 +49,17 @@ def named_regions(mentions: list[Mention], gazetteer: Gazetteer) -> frozenset[st
     return frozenset(found)
 
 
+def region_spots(mentions: list[Mention], gazetteer: Gazetteer) -> list[tuple[str, int]]:
+    """(oblast ISO code, offset) of every region name in the text."""
+    spots = []
+    for mention in mentions:
+        if mention.role == "region" or any(pid.startswith("admin1:") for pid in mention.candidates):
+            iso = _region_iso(mention, gazetteer)
+            if iso:
+                spots.append((iso, mention.start))
+    return spots
+
+
 def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Resolution:
     """Pick one place per settlement mention; the same name in one report means the same place,
     unless the report itself tells two apart by their oblasts ("Кам'янське Запорізької області")."""
@@ -70,19 +81,31 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
             iso = qualified.get(mention.start) or (next(iter(isos)) if len(isos) == 1 else "")
             groups[(mention.key, iso)].append(mention)
 
-    chosen: dict[tuple[tuple[str, ...], str], Place] = {}
-    open_keys: dict[tuple[tuple[str, ...], str], _Candidates] = {}
-    # First the names that leave no doubt: one candidate, or one far bigger than all the others.
+    candidates_of = {}
     for key, ms in groups.items():
         places = [gazetteer.places[p] for p in settlement_ids(ms[0])]
         if key[1]:
             places = [p for p in places if p.admin1_iso == key[1]] or places
-        places = _own_names_first(places, key[0])
-        clear = _obvious(places, regions)
+        candidates_of[key] = _own_names_first(places, key[0])
+    # The names that leave no doubt whatever the regions: one candidate, or one far bigger than all the others.
+    chosen: dict[tuple[tuple[str, ...], str], Place] = {
+        key: place for key, places in candidates_of.items() if (place := _obvious(places, frozenset())) is not None}
+    # An oblast the report names is its area, unless the report's certain places all lie elsewhere: then a
+    # closing line about Crimea must not pull every Storozheve there, except a name written right beside it.
+    certain = {p.admin1_iso for p in chosen.values() if p.country in ("UA", "RU")}
+    distant = frozenset(iso for iso in regions if certain and iso not in certain and "-" in iso)
+    spots = region_spots(mentions, gazetteer)
+    open_keys: dict[tuple[tuple[str, ...], str], _Candidates] = {}
+    for key, places in candidates_of.items():
+        if key in chosen:
+            continue
+        near = {iso for iso, start in spots if any(abs(start - m.start) < 80 for m in groups[key])}
+        strong, weak = (regions - distant) | (distant & near), distant - near
+        clear = _obvious(places, strong)
         if clear is not None:
             chosen[key] = clear
         else:
-            open_keys[key] = _Candidates(places, regions)
+            open_keys[key] = _Candidates(places, strong, weak)
     # Then the rest, by closeness to what is already placed; twice, so new choices help the others.
     for _ in range(2 if len(open_keys) > 1 else 1):
         for key, candidates in open_keys.items():
@@ -132,11 +155,11 @@ def _region_iso(mention: Mention, gazetteer: Gazetteer) -> str:
 class _Candidates:
     """Same-name places as arrays, so scoring them against every anchor is one vector operation."""
 
-    def __init__(self, places: list[Place], regions: frozenset[str]):
+    def __init__(self, places: list[Place], regions: frozenset[str], weak_regions: frozenset[str] = frozenset()):
         self.places = places
         self.lat = np.array([p.lat for p in places])
         self.lon = np.array([p.lon for p in places])
-        self.base = np.array([_static_score(p, regions) for p in places])
+        self.base = np.array([_static_score(p, regions, weak_regions) for p in places])
 
     def best(self, anchors: list[tuple[Place, float]]) -> Place:
         score = self.base
@@ -200,11 +223,13 @@ def _closeness(these: list[Mention], those: list[Mention]) -> float:
     return 3.0 if gap < 40 else 1.0 if gap < 80 else 0.5 if gap < 400 else 0.25
 
 
-def _static_score(place: Place, regions: frozenset[str]) -> float:
+def _static_score(place: Place, regions: frozenset[str], weak_regions: frozenset[str] = frozenset()) -> float:
     """What speaks for a candidate before looking at the other places: size, a named oblast, Ukraine."""
     score = 0.35 * math.log10(place.population + 1)
     if place.admin1_iso in regions:
         score += 2.5
+    elif place.admin1_iso in weak_regions:
+        score += 0.8
     if place.country == "UA":
         score += 0.5
     elif place.country != "RU":

@@ -133,3 +133,20 @@ def test_a_towns_own_name_beats_another_towns_historical_alias(matcher, gazettee
     # GeoNames lists "Slov'yansk" among Nikopol's old names; the two towns are the same size
     assert any(p.name == "Nikopol" for p in gazetteer.find("Slov'yansk"))
     assert place_of(matcher, gazetteer, text, surface).name == "Sloviansk"
+
+
+def test_a_region_named_in_passing_does_not_pull_villages_away_from_the_front(matcher, gazetteer):
+    text = ("Ukraine said its forces had recaptured Storozheve and Makarivka along the Mokri Yaly river south of "
+            "Velyka Novosilka, in the first gains of the counter-offensive. The push aims, in the longer run, at the "
+            "land corridor that links Russia with occupied Crimea.")
+    velyka_novosilka = gazetteer.find("Velyka Novosilka")[0]
+    for surface in ("Storozheve", "Makarivka"):
+        place = place_of(matcher, gazetteer, text, surface)
+        assert place.admin1_iso != "UA-43"
+        assert distance_km(place.lat, place.lon, velyka_novosilka.lat, velyka_novosilka.lon) < 25
+
+
+def test_a_region_named_beside_the_village_still_decides(matcher, gazetteer):
+    text = ("Fighting continued near Velyka Novosilka. Separately, officials in Crimea said Makarivka, "
+            "in Crimea, was quiet.")
+    assert place_of(matcher, gazetteer, text, "Makarivka").admin1_iso == "UA-43"
