@@ -296,7 +296,7 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
                 continue
             owner, gap = min(reachable, key=lambda pair: pair[1])
         past = _is_past(cue, sc, report, lexicon)
-        for member in groups[owner.start] + _gapped(text, sc, cue, owner, targets):
+        for member in groups[owner.start] + _gapped(text, sc, cue, owner, targets) + _included(text, sc, owner, groups, targets):
             # now: the nearest cue; the past: the last one told (events are narrated in order)
             distance = -cue.start if past else (0 if gap == 0 and member is owner else _gap(cue, member))
             candidates.setdefault((member.start, past), []).append((distance, cue))
@@ -322,8 +322,10 @@ _ADMITTED = re.compile(r"\b(?:acknowledg\w*|admit\w*|conced\w*|confirm\w*|reconn
 _NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу](?!л)|потер[яюи](?!л)|"
                            r"loss|perte|fall\s+von)", re.IGNORECASE)
 # "..., including Strilecha", "notamment Pervomaiske", "в том числе Берислав": the place belongs to what came before.
-_INCLUDING = re.compile(r"\b(?:including|among\s+them|notamment|dont|en\s+particulier|y\s+compris|insbesondere|darunter|incluid[oa]s?|"
-                        r"entre\s+ellos|в\s+том\s+числе|включая|зокрема|у\s+тому\s+числі|включно\s+з)\b", re.IGNORECASE)
+_INCLUDING = re.compile(r"\b(?:including|among\s+them|especially|particularly|notably|notamment|dont|en\s+particulier|surtout|"
+                        r"y\s+compris|insbesondere|besonders|darunter|incluid[oa]s?|entre\s+ellos|especialmente|sobre\s+todo|"
+                        r"в\s+том\s+числе|включая|особенно|в\s+частности|зокрема|у\s+тому\s+числі|включно\s+з|особливо)\b",
+                        re.IGNORECASE)
 _STOPPED = re.compile(r"\s*(?:\w+\s+)?(?:прекратил|закінчил|припинил|стихл|ended|stopped|ceased|died\s+down|ont\s+cess|"
                       r"se\s+sont\s+arr[êe]t|endeten|cesaron)", re.IGNORECASE)
 # Nouns of capture whose object follows: "the capture of X", "взятие X", "la prise de X".
@@ -404,7 +406,8 @@ _STILL_FOUGHT = re.compile(
     r"combats\s+(?:s.y\s+poursuiv|y\s+continu|continuent\s+(?:dans\s+la\s+(?:ville|localit[ée]|village)|sur\s+place))|"
     r"(?:бої|бои)\s+(?:за\s+(?:село|місто|селище|город|поселок|посёлок|нього|него)|там|в\s+(?:селе|городе|поселке)|у\s+(?:селі|місті|селищі))\s+"
     r"(?:трива|продолжа|йдуть|идут|трива)|"
-    r"kämpfe\s+(?:dort|um\s+(?:den\s+ort|die\s+stadt|das\s+dorf))\s+(?:dauern|gehen)|combates\s+(?:all[íi]\s+)?contin[úu]an\s+(?:all[íi]|en\s+la\s+(?:ciudad|localidad))",
+    r"kämpfe\s+(?:dort|um\s+(?:den\s+ort|die\s+stadt|das\s+dorf))\s+(?:dauern|gehen)|street\s+(?:fighting|battles)|"
+    r"(?:вуличн\w*|уличн\w*)\s+бо\w*|combats\s+de\s+rue|stra(?:ß|ss)enk[äa]mpf\w*|combates\s+callejeros|combates\s+(?:all[íi]\s+)?contin[úu]an\s+(?:all[íi]|en\s+la\s+(?:ciudad|localidad))",
     re.IGNORECASE)
 
 
@@ -492,6 +495,21 @@ def _gapped(text: str, sc: SentenceCues, cue: Cue, owner: Mention, targets: list
             found.append(mention)
         break  # only the first place after the cue can be the gapped one
     return found
+
+
+def _included(text: str, sc: SentenceCues, owner: Mention, groups: dict[int, list[Mention]],
+              targets: list[Mention]) -> list[Mention]:
+    """'withdrew from Kherson and the villages around it, including Chornobaivka': the list after 'including'
+    shares what was said of the place before it."""
+    for mention in targets:
+        if mention.start <= owner.end:
+            continue
+        between = text[owner.end:mention.start]
+        if len(between) <= 80 and ";" not in between and _INCLUDING.search(between) \
+                and not any(owner.end <= c.start < mention.start for c in sc.cues):
+            return [m for m in groups[mention.start] if m is not owner]
+        return []
+    return []
 
 
 def _listed_together(text: str, targets: list[Mention]) -> dict[int, list[Mention]]:

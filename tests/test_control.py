@@ -220,3 +220,49 @@ COMMON_PHRASINGS = [
 @pytest.mark.parametrize("text,place,expected", COMMON_PHRASINGS, ids=[f"{c[1]}-{c[2]}-{c[0][:25]}" for c in COMMON_PHRASINGS])
 def test_common_phrasings(extractor, text, place, expected):
     assert status(extractor, text, place, date="2024-03-01") == expected
+
+
+IN_CONTEXT = [
+    # relative clauses, participles, lists, denials and several places per sentence
+    ("Russian troops shelled Kharkiv from positions near Belgorod.", {"Kharkiv": "mentioned"}),
+    ("Ukrainian forces advanced two kilometres south of Robotyne towards Tokmak, which remains occupied.", {"Tokmak": "russia", "Robotyne": "mentioned"}),
+    ("The town of Marinka, which Russian forces captured in December, lies 20 km west of Donetsk.", {"Marinka": "russia", "Donetsk": "mentioned"}),
+    ("Russia's defence ministry claimed the capture of Urozhaine; Kyiv said fighting continued there.", {"Urozhaine": "contested"}),
+    ("Ukrainian troops still hold Krynky, a village on the left bank, despite constant Russian attacks.", {"Krynky": "ukraine"}),
+    ("After months of fighting, Russian troops took control of Vuhledar, the Ukrainian army confirmed.", {"Vuhledar": "russia"}),
+    ("Ukrainian officials denied that Russian troops had entered Kupiansk.", {"Kupiansk": "contested"}),
+    ("Russian forces are trying to encircle Avdiivka from the north and south.", {"Avdiivka": "contested"}),
+    ("Residents of Izium, liberated in September, returned to find mass graves.", {"Izium": "ukraine"}),
+    ("Svatove, under Russian control since March 2022, has become a key logistics hub.", {"Svatove": "russia"}),
+    ("Ukraine regained control over Vovchansk after fierce fighting, the general staff said.", {"Vovchansk": "ukraine"}),
+    ("The Russian army withdrew from Kherson and the surrounding villages, including Chornobaivka.", {"Kherson": "ukraine", "Chornobaivka": "ukraine"}),
+    ("Wagner fighters planted a flag on the administrative building in Bakhmut.", {"Bakhmut": "russia"}),
+    ("Heavy fighting is ongoing in the Pokrovsk direction, especially near Myrnohrad.", {"Myrnohrad": "contested"}),
+    ("L'armée russe a repris le village de Robotyne, selon Moscou, ce que Kiev dément.", {"Robotyne": "contested"}),
+    ("Les forces ukrainiennes ont percé les lignes russes près de Verbove.", {"Verbove": "contested"}),
+    ("Vouhledar, qui résistait depuis deux ans, est tombée aux mains des Russes.", {"Vuhledar": "russia"}),
+    ("Les habitants de Kherson, libérée en novembre, fêtent l'arrivée des soldats ukrainiens.", {"Kherson": "ukraine"}),
+    ("Le village de Krynky, sur la rive gauche du Dniepr, est toujours tenu par les marines ukrainiens.", {"Krynky": "ukraine"}),
+    ("Les forces russes encerclent presque totalement Avdiïvka.", {"Avdiivka": "contested"}),
+    ("Українські сили звільнили Андріївку, що на південь від Бахмута.", {"Andriivka": "ukraine", "Bakhmut": "mentioned"}),
+    ("Окупанти намагаються прорватися до Покровська з боку Очеретиного, яке вони захопили у квітні.", {"Ocheretyne": "russia", "Pokrovsk": "contested"}),
+    ("Сили оборони утримують Кринки попри постійні штурми.", {"Krynky": "ukraine"}),
+    ("Росіяни увійшли до Вовчанська з боку кордону, тривають вуличні бої.", {"Vovchansk": "contested"}),
+    ("Вугледар, який оборонці тримали понад два роки, перейшов під контроль ворога.", {"Vuhledar": "russia"}),
+    ("Херсон повернувся під контроль України 11 листопада.", {"Kherson": "ukraine"}),
+    ("Российские войска вошли в Волчанск, где идут уличные бои.", {"Vovchansk": "contested"}),
+    ("ВСУ покинули Угледар, чтобы избежать окружения.", {"Vuhledar": "russia"}),
+    ("Российские военные заявили о взятии Урожайного, однако ВСУ это опровергли.", {"Urozhaine": "contested"}),
+    ("Херсон, освобожденный украинской армией, подвергается обстрелам.", {"Kherson": "ukraine"}),
+    ("Под Работино продолжаются ожесточенные бои.", {"Robotyne": "contested"}),
+    ("Российские силы удерживают Токмак и Мелитополь.", {"Tokmak": "russia", "Melitopol": "russia"}),
+    ("Die russische Armee hat sich aus Cherson zurückgezogen.", {"Kherson": "ukraine"}),
+    ("Ukrainische Truppen halten weiterhin Teile von Bachmut.", {"Bakhmut": "contested"}),
+    ("Las fuerzas rusas se retiraron de Jersón.", {"Kherson": "ukraine"}),
+    ("Las tropas ucranianas liberaron Izium.", {"Izium": "ukraine"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", IN_CONTEXT, ids=[c[0][:40] for c in IN_CONTEXT])
+def test_statuses_in_context(extractor, text, expected):
+    assert {place: status(extractor, text, place, date="2024-03-01") for place in expected} == expected
