@@ -206,6 +206,12 @@ _PASSIVE_PARTICIPLE = re.compile(r"^(?:вибит|выбит|витіснен|в
 _PASSIVE_AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?(?:by|par|von|por|силами)\b", re.IGNORECASE)
 
 
+# Between "withdrawal"/"retrait" and the side it names: "of the", "des troupes", "der Truppen".
+_GENITIVE_GAP = re.compile(r"\s*(?:of\s+the|of|des|du|de|d.|der|von)?\s*(?:(?:troupes|forces|soldats|unit[ée]s|troops|units|"
+                           r"soldiers|truppen|einheiten|tropas|fuerzas|військ\w*|сил|войск\w*|підрозділ\w*|подразделен\w*)\s+)?",
+                           re.IGNORECASE)
+
+
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,
                same_sentence: bool = False) -> str | None:
     """The side doing what the cue says: the subject before it, a fighting force first ("Russian troops" over
@@ -219,8 +225,7 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
     after_cue = [(a, a[1] - cue.end) for a in sc.actors if a[1] >= cue.end
                  and not _CLAUSE_BREAK.search(s.text, cue.end - s.start, a[1] - s.start)]
     if cue.category == "withdraw":  # "le retrait des troupes russes": the genitive names who leaves
-        genitive = [a for a, d in after_cue if d <= 25 and re.fullmatch(r"\s*(?:of\s+the|of|des|du|de|d.|der|von)?\s*",
-                                                                          text[cue.end:a[1]], re.IGNORECASE)]
+        genitive = [a for a, d in after_cue if d <= 25 and _GENITIVE_GAP.fullmatch(text, cue.end, a[1])]
         if genitive:
             return genitive[0][0]
     clause_start = _clause_start(sc, cue.start)
@@ -280,12 +285,16 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         groups.setdefault(m.start, [m])
     candidates: dict[tuple[int, bool], list[tuple[int, Cue]]] = {}
     for cue in sc.cues:
-        if cue.category == "fighting" and (_ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
-                                           or _STOPPED.match(text, cue.end, sc.sentence.end)):
+        ended = _ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
+        if ended and _OTHER_EVENT.search(ended.group()):
+            ended = None  # "после отхода гарнизона бои переместились": after another event, not after the fighting
+        if cue.category == "fighting" and (ended or _STOPPED.match(text, cue.end, sc.sentence.end)):
             continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
         owner = next((m for m in named if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
-        if owner is None and _NOMINAL.search(cue.text):  # "после взятия в начале октября Угледара"
-            owner = next((m for m in targets if 0 <= m.start - cue.end <= 25
+        if owner is None and (_NOMINAL.search(cue.text) or _PARTICIPLE.search(cue.text)):
+            # "после взятия в начале октября Угледара", "через занятый российскими войсками в феврале Бердянск"
+            reach = 25 if _NOMINAL.search(cue.text) else 60
+            owner = next((m for m in targets if 0 <= m.start - cue.end <= reach
                           and not re.search(r"[,;:()—–]|\b[A-ZА-ЯІЇЄҐ]", text[cue.end:m.start])), None)
         owner = owner or next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
         if owner is not None:
@@ -319,6 +328,9 @@ _ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[é
                     re.IGNORECASE)
 _ADMITTED = re.compile(r"\b(?:acknowledg\w*|admit\w*|conced\w*|confirm\w*|reconn\w*|admis|admet\w*|einger[äa]umt|r[äa]umt\w*\s+ein|"
                        r"reconoc\w*|admiti\w*|визна\w*|призна\w*|підтверд\w*|подтверд\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_ADMITTED_AFTER = re.compile(r"\s*(?:of\s+)?\S+(?:\s+\S+)?\s+(?:не\s+|not\s+)?(?:визна\w*|призна\w*|підтверд\w*|подтверд\w*)", re.IGNORECASE)
+_OTHER_EVENT = re.compile(r"отход|відход|відступ|отступ|withdraw|retreat|retrait|repli|взяти|взятт|захоп|захват|capture|prise|"
+                          r"fall|chute|падени|падінн|освобожд|звільн|liberat|lib[ée]ration", re.IGNORECASE)
 _NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу](?!л)|потер[яюи](?!л)|"
                            r"loss|perte|fall\s+von)", re.IGNORECASE)
 # "..., including Strilecha", "notamment Pervomaiske", "в том числе Берислав": the place belongs to what came before.
@@ -335,6 +347,9 @@ _NOMINAL = re.compile(r"(?:ия|ие|ню|ння|ття|ttя|tion|ture|prise|chu
 _EXPELLED_OBJECT = re.compile(r"\b(?:окупантів|росіян|ворога|противника|загарбників|рашистів|оккупантов|россиян|врага|"
                               r"українських\s+військових|украинских\s+военных)\s+$", re.IGNORECASE)
 _FROM = re.compile(r"\b(?:from|з|із|с|со|depuis|von|aus|desde)\s+$", re.IGNORECASE)
+# Slavic participles before their noun: "занятый (российскими войсками) Бердянск", "звільнене село".
+_PARTICIPLE = re.compile(r"(?:[ая]нн|ен|т)(?:ый|ий|ая|ое|ую|ого|ой|ом|ому|ыми|ими|ні|ний|на|не|ного|ної|ному|ним|ній)$",
+                         re.IGNORECASE)
 _DESTINATION = re.compile(r"^[\s,]*(?:\w+\s+){0,4}?(?:(?:to|towards|into|vers|sur|jusqu.|до|к|на|в\s+бік|в\s+сторону|nach|hacia)\s+"
                           r"(?:\w+\s+){0,4}|(?:positions?|posiciones|позиці\w+|позици\w+|рубеж\w*|lines?|lignes?)\s+(?:\w+\s+){0,4}?"
                           r"(?:near|around|cerca\s+de|près\s+de|біля|поблизу|возле|около|у)\s+)$", re.IGNORECASE)
@@ -355,8 +370,10 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
         nominal = bool(_NOMINAL_LOSS.match(cue.text))  # "la caída de Bajmut": the word before is not the loser
         losers = [a for a in sc.actors if 0 <= a[1] - cue.end <= 15] if nominal else \
                  [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
-        if nominal and not losers and _ADMITTED.search(text, max(clause_start, cue.start - 40), cue.start):
-            # "Russian bloggers acknowledged the loss of X": who admits a loss is who suffered it
+        if nominal and not losers and (_ADMITTED.search(text, max(clause_start, cue.start - 40), cue.start)
+                                       or _ADMITTED_AFTER.match(text, cue.end, sc.sentence.end)):
+            # "Russian bloggers acknowledged the loss of X", "У Москві втрату X не визнали": who admits a loss
+            # (or will not) is who suffered it
             losers = [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
         actor = min(losers, key=lambda a: abs(a[1] - cue.start))[0] if losers else None
     else:
@@ -384,7 +401,7 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
         return Vote(held_by, "held", 0.6, past, evidence, "hold")
     if (negated or attempted or claimed) and status != "contested":
         status, weight, change = "contested", 0.6, "attack" if attempted else "claimed"
-    elif category in ("capture", "enter", "retake", "liberate") and _STILL_FOUGHT.search(text, cue.end, sc.sentence.end):
+    elif category in ("capture", "enter", "retake", "liberate") and _still_fought(text, cue, sc):
         status, weight, change = "contested", 0.8, "fighting"  # "took Klishchiivka; fighting there was continuing"
     return Vote(status, change, weight, past, evidence, category)
 
@@ -411,6 +428,16 @@ _STILL_FOUGHT = re.compile(
     re.IGNORECASE)
 
 
+def _still_fought(text: str, cue: Cue, sc: SentenceCues) -> bool:
+    fight = _STILL_FOUGHT.search(text, cue.end, sc.sentence.end)
+    return bool(fight) and not _ENDED.search(text, max(sc.sentence.start, fight.start() - 40), fight.start())
+
+
+_COMPASS = re.compile(r"(?:north|south|east|west|km|kilomet|miles|nord|sud|est|ouest|півн|півд|схід|східн|захід|західн|"
+                      r"север|юг|южн|восток|восточн|запад|кілометр|километр|nördlich|südlich|östlich|westlich|norte|sur|este|oeste)",
+                      re.IGNORECASE)
+
+
 def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
     """Spans of relative clauses ("X, which ...") or participles ("d'Avdiïvka, tombée en février") right after a name."""
     spans = []
@@ -418,7 +445,12 @@ def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) ->
         match = _RELATIVE.match(text, mention.end, sc.sentence.end)
         if match:
             stop = _CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
-            spans.append((mention, (match.start(), stop.start() if stop else sc.sentence.end)))
+            owner = mention
+            if mention.role == "reference" and _COMPASS.search(text, max(sc.sentence.start, mention.start - 25), mention.start):
+                # "Avdiivka, a town north of Donetsk, which Ukraine has held since 2014"
+                located = [m for m in candidates if m.role == "place" and 0 < mention.start - m.end <= 80]
+                owner = located[-1] if located else mention
+            spans.append((owner, (match.start(), stop.start() if stop else sc.sentence.end)))
             continue
         comma = _APPOSITIVE.match(text, mention.end, sc.sentence.end)
         if comma and any(comma.end() == c.start and c.category not in ("fighting", "partial", "attempt") for c in sc.cues):
@@ -464,7 +496,14 @@ def _doubted(cue: Cue, sc: SentenceCues, text: str) -> bool:
     s = sc.sentence
     semicolon = text.find(";", cue.end, s.end)
     lo, hi = min(_clause_start(sc, cue.start), cue.start - 80), semicolon if semicolon >= 0 else s.end
+    confirmed = _CONFIRMED.search(text, max(s.start, cue.start - 80), cue.start)
+    if confirmed and not re.search(r"(?:\bnot|n.t|\bне|\bpas|\bnicht|\bno)\s+(?:\w+\s+)?$", text[max(s.start, confirmed.start() - 15):confirmed.start()], re.IGNORECASE):
+        return False  # "acknowledged ... that its troops had pulled out ... after two weeks of denials"
     return any(lo <= start < hi for start, _ in sc.claims)
+
+
+_CONFIRMED = re.compile(r"\b(?:acknowledg\w*|admitted|confirmed|conceded|reconnu|confirm[ée]|bestätigt\w*|einger[äa]umt|confirm[óo]|"
+                        r"reconoci[óo]|визнал\w*|визнав|підтвердил\w*|підтвердив|признал\w*|подтвердил\w*)\b", re.IGNORECASE)
 
 
 def _gap(cue: Cue, mention: Mention) -> int:

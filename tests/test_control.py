@@ -266,3 +266,34 @@ IN_CONTEXT = [
 @pytest.mark.parametrize("text,expected", IN_CONTEXT, ids=[c[0][:40] for c in IN_CONTEXT])
 def test_statuses_in_context(extractor, text, expected):
     assert {place: status(extractor, text, place, date="2024-03-01") for place in expected} == expected
+
+
+MORE_IN_CONTEXT = [
+    # a participle phrase before its noun
+    ("Беженцы добирались до Запорожья через занятый российскими войсками ещё в феврале Бердянск.", {"Berdiansk": "russia"}),
+    # the front line, or the fighting, moving towards a place
+    ("К северу от города линия фронта смещается к Красной Горе.", {"Krasna Hora": "contested"}),
+    ("После отхода гарнизона бои переместились к Северному, западнее Авдеевки.", {"Sieverne": "contested"}),
+    # a relative clause after a reference point speaks of the place it locates
+    ("Российские войска наступают на Авдеевку — город к северу от Донецка, который украинская армия удерживает с 2014 года.",
+     {"Donetsk": "mentioned"}),
+    # a confirmed withdrawal is not in doubt because of earlier denials
+    ("Ukraine's military acknowledged that its troops had pulled out of Soledar, after two weeks of denials.",
+     {"Soledar": "russia"}),
+    # "the withdrawal of the Russian troops from the town"
+    ("Des corps ont été exhumés à Izioum, quelques jours après le retrait des troupes russes de la ville.", {"Izium": "ukraine"}),
+    # troops concentrated in a town hold it; an assault brigade is a unit, not an assault
+    ("Російське угруповання, зосереджене в Ізюмі, намагається наступати на південь.", {"Izium": "russia"}),
+    ("Генштаб повідомив про звільнення Андріївки. В Андріївці, за словами третьої окремої штурмової бригади, "
+     "не залишилося жодного будинку.", {"Andriivka": "ukraine"}),
+    # a loss Moscow will not admit is still Moscow's
+    ("У Москві втрату Кліщіївки не визнали.", {"Klishchiivka": "ukraine"}),
+    # after weeks of street fighting: the street fighting is over
+    ("Сєвєродонецьк російські війська захопили наприкінці червня після кількох тижнів вуличних боїв.",
+     {"Sievierodonetsk": "russia"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", MORE_IN_CONTEXT, ids=[c[0][:40] for c in MORE_IN_CONTEXT])
+def test_more_statuses_in_context(extractor, text, expected):
+    assert {place: status(extractor, text, place, date="2022-07-03") for place in expected} == expected
