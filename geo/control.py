@@ -157,7 +157,8 @@ _MILITARY = re.compile(
     r"військ|сил[иа]|армі|бійц|брига|підрозділ|зсу|захисник|окупант|рашист|ворог|десант|штурмовик|"
     r"войск|сил[ыа]|арми|бойц|подразделен|всу|вс\s+рф|военн|группировк|вагнер)", re.IGNORECASE)
 # "since June", "depuis la mi-juin", "з червня": a month that starts something still going on.
-_SINCE = re.compile(r"(?:since|depuis|seit|desde|з|із|с|от)\s+(?:the\s+|la\s+|le\s+|l.)?(?:mid-?|mi-|early\s+|late\s+|début\s+|fin\s+|середини\s+|середины\s+|початку\s+|начала\s+)?\S*$",
+_SINCE = re.compile(r"(?:since|depuis|seit|desde|з|із|с|от)\s+(?:the\s+|la\s+|le\s+|l.)?(?:mid-?|mi-|early\s+|late\s+|début\s+|fin\s+|середини\s+|середины\s+|початку\s+|начала\s+)?"
+                    r"(?:(?:mois\s+d.|month\s+of|місяця|месяца)\s*)?\S*$",
                     re.IGNORECASE)
 # The word right before a town in every `[reference] before` pattern: scanning is skipped for the others.
 REFERENCE_LAST_WORDS = {
@@ -346,6 +347,10 @@ _NOMINAL = re.compile(r"(?:ия|ие|ню|ння|ття|ttя|tion|ture|prise|chu
 # Slavic word order puts the object first: "окупантів вибили", "противника выбили" (the accusative, not a subject).
 _EXPELLED_OBJECT = re.compile(r"\b(?:окупантів|росіян|ворога|противника|загарбників|рашистів|оккупантов|россиян|врага|"
                               r"українських\s+військових|украинских\s+военных)\s+$", re.IGNORECASE)
+_AREA_NOUNS = (r"(?:частин\w*|част[иьі]\w*|територі\w*|территори\w*|област\w*|район\w*|земл\w*|parts?|territor\w*|regions?|areas?|"
+               r"lands?|zones?|partie|territoires?|r[ée]gions?|gebiet\w*|teile?|zona|parte|territorios?)")
+_AREA_NOUN_AFTER = re.compile(r"\s+" + _AREA_NOUNS + r"\b", re.IGNORECASE)
+_AREA_NOUN_BEFORE = re.compile(r"\b" + _AREA_NOUNS + r"\s+$", re.IGNORECASE)
 _FROM = re.compile(r"\b(?:from|з|із|с|со|depuis|von|aus|desde)\s+$", re.IGNORECASE)
 # Slavic participles before their noun: "занятый (российскими войсками) Бердянск", "звільнене село".
 _PARTICIPLE = re.compile(r"(?:[ая]нн|ен|т)(?:ый|ий|ая|ое|ую|ого|ой|ом|ому|ыми|ими|ні|ний|на|не|ного|ної|ному|ним|ній)$",
@@ -360,6 +365,9 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     category = cue.category
     if lexicon.hypothetical.search(_clause(sc, cue, opening=False)):
         return None  # "the next objective could be Siversk", "la perte de Pokrovsk menacerait..."
+    if category in ("occupied", "capture", "liberate") and (_AREA_NOUN_AFTER.match(text, cue.end, sc.sentence.end)
+                                                           or _AREA_NOUN_BEFORE.search(text, max(sc.sentence.start, cue.start - 20), cue.start)):
+        return None  # "окупованої частини області", "les territoires occupés": an area, not this place
     if category == "positions" and not _FROM.search(text, max(0, cue.start - 12), cue.start) and \
             any(c.category in ("attempt", "fighting") and 0 <= cue.start - c.end <= 25 for c in sc.cues):
         return None  # "attacked positions near Verbove" (but not "attack from positions near X"): the attack decides
@@ -517,7 +525,8 @@ def _gap(cue: Cue, mention: Mention) -> int:
 # The verb left out of a second clause: "Selydove fell in late October and Novohrodivka in early September",
 # "захопили Рубіжне, а на початку травня — Попасну".
 _GAP_AFTER_VERB = re.compile(r"\s*(?:[\w-]+\s+){0,3}?,?\s*(?:et|and|und|y|а|и|і|та)\s+(?:[\w-]+\s+){0,2}?(?:[—–]\s*)?", re.IGNORECASE)
-_GAP_AFTER_OBJECT = re.compile(r"\s*,?\s*(?:а|и|і|та|and|et)\s+(?:[\w-]+\s+){1,4}[—–]\s*", re.IGNORECASE)
+_GAP_AFTER_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+)?,?\s*(?:(?:а|и|і|та|and|et)\s+(?:[\w-]+\s+){1,4}[—–]|"
+                               r"apr[èe]s|after|після|после|avant|before|puis|then)\s*", re.IGNORECASE)
 
 
 def _gapped(text: str, sc: SentenceCues, cue: Cue, owner: Mention, targets: list[Mention]) -> list[Mention]:

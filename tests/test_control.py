@@ -288,6 +288,18 @@ MORE_IN_CONTEXT = [
      "не залишилося жодного будинку.", {"Andriivka": "ukraine"}),
     # a loss Moscow will not admit is still Moscow's
     ("У Москві втрату Кліщіївки не визнали.", {"Klishchiivka": "ukraine"}),
+    # "on the south-eastern approaches" locates the village; it is not an attack
+    ("Yampil, on the south-eastern approaches, was retaken earlier in the week.", {"Yampil": "ukraine"}),
+    # a withdrawal only reported
+    ("Further north, Russian troops were reported to have left Velykyi Burluk.", {"Velykyi Burluk": "contested"}),
+    # "after" as a gapped second object
+    ("Les forces ukrainiennes avaient repris Ourojaïne le 16 août, après Staromaïorske fin juillet.",
+     {"Staromaiorske": "ukraine", "Urozhaine": "ukraine"}),
+    # "since the month of May" starts something still going on
+    ("Roubijne, plus au nord, est contrôlée par les forces russes depuis le mois de mai.", {"Rubizhne": "russia"}),
+    # "the occupied part of the region" is an area, not the village named next
+    ("Очільник окупованої частини області визнав присутність українських військових у Кринках, де тривають бої.",
+     {"Krynky": "contested"}),
     # after weeks of street fighting: the street fighting is over
     ("Сєвєродонецьк російські війська захопили наприкінці червня після кількох тижнів вуличних боїв.",
      {"Sievierodonetsk": "russia"}),
