@@ -134,6 +134,10 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
     if place.kind == "capital" and (lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after)):
         return "actor"
+    if place.kind == "capital" and _SUBJECT_GAP.match(after):
+        first_cue = next(lexicon.effect_cues.finditer(after), None)
+        if first_cue is not None and first_cue[1] == len(_SUBJECT_GAP.match(after).group()):
+            return "actor"  # "Moscou contrôle désormais ...", "Kyiv retook ...": the capital is the subject
     if lexicon.reference_after.match(after):
         return "region"  # "the Donetsk front", "Бахмутський напрямок": a front line, not the town
     last_word = before.rstrip().rsplit(None, 1)[-1].lower() if before.strip() else ""
@@ -141,6 +145,9 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
         if next(lexicon.reference_scanner.finditer(before), None):
             return "reference"
     return mention.role
+
+
+_SUBJECT_GAP = re.compile(r"\s*(?:(?:now|has|have|had|a|désormais|maintenant|вже|уже|теперь|тепер)\s+)?")
 
 
 def _report_month(report: Report) -> tuple[int, int] | None:
@@ -289,6 +296,8 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         ended = _ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
         if ended and _OTHER_EVENT.search(ended.group()):
             ended = None  # "после отхода гарнизона бои переместились": after another event, not after the fighting
+        if cue.category == "fighting" and _DESPITE.search(text, max(sc.sentence.start, cue.start - 30), cue.start):
+            continue  # "holds Chasiv Yar despite the assaults": the fighting is conceded, the holding is the news
         if cue.category == "fighting" and (ended or _STOPPED.match(text, cue.end, sc.sentence.end)):
             continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
         owner = next((m for m in named if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
@@ -330,6 +339,8 @@ _ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[é
 _ADMITTED = re.compile(r"\b(?:acknowledg\w*|admit\w*|conced\w*|confirm\w*|reconn\w*|admis|admet\w*|einger[äa]umt|r[äa]umt\w*\s+ein|"
                        r"reconoc\w*|admiti\w*|визна\w*|призна\w*|підтверд\w*|подтверд\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _ADMITTED_AFTER = re.compile(r"\s*(?:of\s+)?\S+(?:\s+\S+)?\s+(?:не\s+|not\s+)?(?:визна\w*|призна\w*|підтверд\w*|подтверд\w*)", re.IGNORECASE)
+_DESPITE = re.compile(r"\b(?:despite|in\s+spite\s+of|malgr[ée]|en\s+d[ée]pit\s+d[eu]|попри|незважаючи\s+на|несмотря\s+на|вопреки|trotz|"
+                      r"a\s+pesar\s+de|pese\s+a)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _OTHER_EVENT = re.compile(r"отход|відход|відступ|отступ|withdraw|retreat|retrait|repli|взяти|взятт|захоп|захват|capture|prise|"
                           r"fall|chute|падени|падінн|освобожд|звільн|liberat|lib[ée]ration", re.IGNORECASE)
 _NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу](?!л)|потер[яюи](?!л)|"
@@ -401,7 +412,10 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
         status, weight, change = actor or status, 0.6, "held"  # "pulled back to Lysychansk": they hold it now
     negated = any(0 <= cue.start - e <= 30 or s <= cue.start < e for s, e in sc.negations)
     attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
-    claimed = status != "contested" and _doubted(cue, sc, text)
+    claimed = status != "contested" and (_doubted(cue, sc, text) or _quoted(text, cue))
+    if category in ("capture", "hold", "enter", "positions") and mention.start >= cue.end and \
+            _OUTSKIRTS.search(text[cue.end:mention.start]):
+        status, weight, change = "contested", 0.8, "fighting"  # "закрепились на окраинах Торецка": a foothold, not the town
     if negated and not claimed and category in ("capture", "enter", "withdraw", "loss") and actor in OTHER_SIDE:
         # "was never entered by Russian forces", "did not withdraw", "не потеряли": the place stays where it was;
         # a holding, not a change of control, so talk of fighting can still outweigh it
@@ -446,6 +460,30 @@ _COMPASS = re.compile(r"(?:north|south|east|west|km|kilomet|miles|nord|sud|est|o
                       re.IGNORECASE)
 
 
+_PRONOUN_GENDER = {"которая": "f", "которую": "f", "которой": "f", "яка": "f", "яку": "f", "якої": "f", "якій": "f",
+                   "которое": "n", "яке": "n", "который": "m", "которого": "m", "котором": "m", "которому": "m",
+                   "який": "m", "якого": "m", "якому": "m"}
+
+
+_NOUN_GENDER = {"город": "m", "городок": "m", "поселок": "m", "посёлок": "m", "село": "n", "селище": "n", "місто": "n",
+                "містечко": "n", "деревня": "f", "станица": "f", "станиця": "f"}
+
+
+def _relative_belongs_to_located(relative: str, between: str, reference: Mention) -> bool:
+    """In "Авдеевку — город к северу от Донецка, который ..." the pronoun agrees with "город", the located place's
+    noun; in "Нью-Йорк ... к западу от Горловки, которую ..." only with Горловка.  Without Slavic gender, the
+    located place."""
+    words = relative.split()
+    gender = _PRONOUN_GENDER.get(words[-1].lower()) if words else None
+    if gender is None:
+        return True
+    noun = next((g for w, g in _NOUN_GENDER.items() if re.search(rf"\b{w}\b", between, re.IGNORECASE)), None)
+    if noun is not None:
+        return noun == gender
+    name = reference.key[-1] if reference.key else ""
+    return gender != ("f" if name.endswith(("а", "я")) else "n" if name.endswith(("е", "о")) else "m")
+
+
 def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
     """Spans of relative clauses ("X, which ...") or participles ("d'Avdiïvka, tombée en février") right after a name."""
     spans = []
@@ -457,7 +495,8 @@ def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) ->
             if mention.role == "reference" and _COMPASS.search(text, max(sc.sentence.start, mention.start - 25), mention.start):
                 # "Avdiivka, a town north of Donetsk, which Ukraine has held since 2014"
                 located = [m for m in candidates if m.role == "place" and 0 < mention.start - m.end <= 80]
-                owner = located[-1] if located else mention
+                if located and _relative_belongs_to_located(match.group(), text[located[-1].end:mention.start], mention):
+                    owner = located[-1]
             spans.append((owner, (match.start(), stop.start() if stop else sc.sentence.end)))
             continue
         comma = _APPOSITIVE.match(text, mention.end, sc.sentence.end)
@@ -495,6 +534,16 @@ def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bo
     between = text[mention.end:cue.start]
     appositive = between.count(",") == 2 and len(between.split()) <= 10 and not _CLAUSE_BREAK.search(between.replace(",", ""))
     return appositive or (len(lead.split()) <= 2 and between.count(",") <= 3)
+
+
+def _quoted(text: str, cue: Cue) -> bool:
+    """« libéré », "liberated" in quotes: the report keeps its distance from the word."""
+    return text[max(0, cue.start - 2):cue.start].strip()[-1:] in ("«", '"', "“", "„") and \
+        text[cue.end:cue.end + 2].strip()[:1] in ("»", '"', "”", "“")
+
+
+_OUTSKIRTS = re.compile(r"\b(?:outskirts|edge|fringes|p[ée]riph[ée]rie|abords|lisi[èe]re|окраин\w*|околиц\w*|stadtrand\w*|afueras|periferia)\b",
+                        re.IGNORECASE)
 
 
 def _doubted(cue: Cue, sc: SentenceCues, text: str) -> bool:

@@ -309,3 +309,53 @@ MORE_IN_CONTEXT = [
 @pytest.mark.parametrize("text,expected", MORE_IN_CONTEXT, ids=[c[0][:40] for c in MORE_IN_CONTEXT])
 def test_more_statuses_in_context(extractor, text, expected):
     assert {place: status(extractor, text, place, date="2022-07-03") for place in expected} == expected
+
+
+FURTHER_PHRASINGS = [
+    # quotes, capitals as subjects, "despite", outskirts, returns, claims and denials in six languages
+    ("L'armée russe a annoncé avoir « libéré » la localité d'Ocheretyne, dans la région de Donetsk.", {"Ocheretyne": "contested"}),
+    ("Kiev a reconnu le retrait de ses troupes d'Avdiïvka.", {"Avdiivka": "russia"}),
+    ("Les soldats ukrainiens ont hissé le drapeau sur la mairie de Koupiansk.", {"Kupiansk": "ukraine"}),
+    ("Moscou contrôle désormais l'essentiel de Bakhmout.", {"Bakhmut": "russia"}),
+    ("L'armée ukrainienne tient toujours la ville de Tchassiv Iar malgré les assauts.", {"Chasiv Yar": "ukraine"}),
+    ("Les forces russes ont subi de lourdes pertes près de Vouhledar.", {"Vuhledar": "contested"}),
+    ("Marioupol est tombée en mai 2022 après un siège de près de trois mois.", {"Mariupol": "russia"}),
+    ("Les troupes ukrainiennes sont entrées dans Kherson vendredi.", {"Kherson": "ukraine"}),
+    ("La ville de Lyman a été reprise par les forces ukrainiennes.", {"Lyman": "ukraine"}),
+    ("Selon l'état-major ukrainien, les combats se poursuivent dans le secteur de Koupiansk.", {"Kupiansk": "contested"}),
+    ("Российская армия продолжает наступление на Часов Яр.", {"Chasiv Yar": "contested"}),
+    ("Украинские военные признали потерю Угледара.", {"Vuhledar": "russia"}),
+    ("Над зданием администрации Купянска подняли украинский флаг.", {"Kupiansk": "ukraine"}),
+    ("Российские силы закрепились на окраинах Торецка.", {"Toretsk": "contested"}),
+    ("ВСУ удерживают оборону в Часовом Яре.", {"Chasiv Yar": "ukraine"}),
+    ("Освобождение Купянска стало крупным успехом украинской армии.", {"Kupiansk": "ukraine"}),
+    ("В Минобороны РФ сообщили о выводе войск из Херсона.", {"Kherson": "ukraine"}),
+    ("Российские войска заняли Соледар после многонедельных боев.", {"Soledar": "russia"}),
+    ("Украинские подразделения отразили штурм Работино.", {"Robotyne": "contested"}),
+    ("Линия фронта проходит в нескольких километрах от Орехова.", {"Orikhiv": "mentioned"}),
+    ("Окупанти захопили село Новомихайлівка після тривалих боїв.", {"Novomykhailivka": "russia"}),
+    ("ЗСУ вибили росіян з Кліщіївки.", {"Klishchiivka": "ukraine"}),
+    ("Росіяни заявили про взяття Бахмута, але в Генштабі ЗСУ це заперечують.", {"Bakhmut": "contested"}),
+    ("Українські прикордонники повернулися до Вовчанська.", {"Vovchansk": "ukraine"}),
+    ("Над Лиманом підняли український прапор.", {"Lyman": "ukraine"}),
+    ("Оборонці Маріуполя отримали наказ зберегти життя.", {"Mariupol": "mentioned"}),
+    ("Russische Truppen haben Soledar erobert.", {"Soledar": "russia"}),
+    ("Die ukrainische Armee hat sich aus Awdijiwka zurückgezogen.", {"Avdiivka": "russia"}),
+    ("Um Bachmut wird weiter heftig gekämpft.", {"Bakhmut": "contested"}),
+    ("Las fuerzas ucranianas recuperaron el control de Kupiansk.", {"Kupiansk": "ukraine"}),
+    ("Rusia afirmó haber tomado Bajmut, algo que Kiev niega.", {"Bakhmut": "contested"}),
+    ("Los combates continúan en los alrededores de Bajmut.", {"Bakhmut": "contested"}),
+    ("Ukrainian forces liberated more than 20 settlements, among them Balakliia and Kupiansk.", {"Balakliia": "ukraine", "Kupiansk": "ukraine"}),
+    ("Russia now controls almost all of Luhansk region after the fall of Lysychansk.", {"Lysychansk": "russia"}),
+    ("Ukrainian troops withdrew from Soledar, a town of 10,000 people, to avoid encirclement.", {"Soledar": "russia"}),
+    ("Russia's offensive around Avdiivka has stalled, Ukrainian officials said.", {"Avdiivka": "contested"}),
+    ("Ukraine's forces have consolidated their positions in Robotyne.", {"Robotyne": "ukraine"}),
+    ("Kyiv's troops regained Andriivka, south of Bakhmut.", {"Andriivka": "ukraine", "Bakhmut": "mentioned"}),
+    ("Нью-Йорк находится в 10 км к западу от Горловки, которую российские силы контролируют с 2014 года.", {"Horlivka": "russia"}),
+    ("Киев эти сведения о захвате Нью-Йорка не подтвердил.", {"Niu-York": "contested"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", FURTHER_PHRASINGS, ids=[c[0][:40] for c in FURTHER_PHRASINGS])
+def test_further_phrasings(extractor, text, expected):
+    assert {place: status(extractor, text, place, date="2024-03-01") for place in expected} == expected
