@@ -116,8 +116,9 @@ def _is_word_start(text: str, i: int) -> bool:
     return j < 0 or not text[j].isalpha()
 
 
-def translit_uk(text: str, table=None) -> str:
-    """Ukrainian -> Latin, KMU 2010 by default (Ізюм -> Izium, Київ -> Kyiv)."""
+def translit_uk(text: str, table=None, double_s: bool = False) -> str:
+    """Ukrainian -> Latin, KMU 2010 by default (Ізюм -> Izium, Київ -> Kyiv); `double_s` writes s between vowels
+    as ss, the German way (Tschassiw Jar)."""
     table = table or _KMU
     out = []
     low = text.lower()
@@ -125,8 +126,10 @@ def translit_uk(text: str, table=None) -> str:
         lc = low[i]
         if ch in APOSTROPHES:
             continue
-        if lc == "г" and i > 0 and low[i - 1] == "з":
+        if lc == "г" and i > 0 and low[i - 1] == "з" and not double_s:
             rep = "gh"  # зг -> zgh (Zghurivka), KMU rule
+        elif lc == "с" and double_s and 0 < i < len(text) - 1 and low[i - 1] in UK_VOWELS and low[i + 1] in UK_VOWELS:
+            rep = "ss"
         elif lc in table:
             rep = table[lc]
             if isinstance(rep, tuple):
@@ -725,22 +728,8 @@ _ES.update({"х": "j"})
 
 
 def translit_de(text: str, table=None) -> str:
-    """Ukrainian (or, with _DE_RU, Russian) -> German Latin; s between vowels is doubled (Tschassiw Jar)."""
-    table = table or _DE
-    out = []
-    low = text.lower()
-    for i, ch in enumerate(text):
-        lc = low[i]
-        if ch in APOSTROPHES:
-            continue
-        if lc not in table:
-            out.append(ch)
-            continue
-        rep = table[lc]
-        if lc == "с" and 0 < i < len(text) - 1 and low[i - 1] in UK_VOWELS and low[i + 1] in UK_VOWELS:
-            rep = "ss"
-        out.append(_case_like(ch, rep))
-    return "".join(out)
+    """Ukrainian (or, with _DE_RU, Russian) -> German Latin."""
+    return translit_uk(text, table or _DE, double_s=True)
 
 
 def ru_forms_of(name_uk: str) -> list[str]:

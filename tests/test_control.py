@@ -263,11 +263,6 @@ IN_CONTEXT = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", IN_CONTEXT, ids=[c[0][:40] for c in IN_CONTEXT])
-def test_statuses_in_context(extractor, text, expected):
-    assert {place: status(extractor, text, place, date="2024-03-01") for place in expected} == expected
-
-
 MORE_IN_CONTEXT = [
     # a participle phrase before its noun
     ("Беженцы добирались до Запорожья через занятый российскими войсками ещё в феврале Бердянск.", {"Berdiansk": "russia"}),
@@ -304,11 +299,6 @@ MORE_IN_CONTEXT = [
     ("Сєвєродонецьк російські війська захопили наприкінці червня після кількох тижнів вуличних боїв.",
      {"Sievierodonetsk": "russia"}),
 ]
-
-
-@pytest.mark.parametrize("text,expected", MORE_IN_CONTEXT, ids=[c[0][:40] for c in MORE_IN_CONTEXT])
-def test_more_statuses_in_context(extractor, text, expected):
-    assert {place: status(extractor, text, place, date="2022-07-03") for place in expected} == expected
 
 
 FURTHER_PHRASINGS = [
@@ -356,6 +346,7 @@ FURTHER_PHRASINGS = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", FURTHER_PHRASINGS, ids=[c[0][:40] for c in FURTHER_PHRASINGS])
-def test_further_phrasings(extractor, text, expected):
+@pytest.mark.parametrize("text,expected", IN_CONTEXT + MORE_IN_CONTEXT + FURTHER_PHRASINGS,
+                         ids=[c[0][:40] for c in IN_CONTEXT + MORE_IN_CONTEXT + FURTHER_PHRASINGS])
+def test_statuses_in_context(extractor, text, expected):
     assert {place: status(extractor, text, place, date="2024-03-01") for place in expected} == expected
