@@ -284,7 +284,8 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     """
     text = report.text
     named = sorted((m for m in mentions if m.role in ("place", "reference")), key=lambda m: m.start)
-    targets = [m for m in named if m.role == "place"]
+    described = _inside_appositives(text, named)
+    targets = [m for m in named if m.role == "place" and m.start not in described]
     if not sc.cues or not named:
         return {}
     relatives = _relative_clauses(text, sc, named)
@@ -592,6 +593,25 @@ def _gapped(text: str, sc: SentenceCues, cue: Cue, owner: Mention, targets: list
             found.append(mention)
         break  # only the first place after the cue can be the gapped one
     return found
+
+
+# ", a town on the northern outskirts of", ", вплотную примыкающую к", ", una ciudad situada junto a": the start of an aside
+# that describes the place before it.
+_APPOSITIVE_ASIDE = re.compile(
+    r"\s*[,—–]\s*(?:(?:a|an|the|une?|la|le|el|una?|eine?)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:town|city|village|hamlet|settlement|ville|localit[ée]|bourg|ciudad|localidad|pueblo|stadt|dorf|місто|село|селище|"
+    r"город|поселок|посёлок|situ[ée]e?s?|located|lying|situad[oa]|ubicad[oa]|gelegen\w*|розташован\w*|расположенн?\w*|"
+    r"примыкающ\w*|прилегающ\w*|вплотную)\b[^,;:()]{0,100}", re.IGNORECASE)
+
+
+def _inside_appositives(text: str, named: list[Mention]) -> set[int]:
+    """Starts of places named only inside an aside about the place before ("Avdiivka, a town on the northern outskirts
+    of Donetsk"): they locate it, like "20 km east of Kharkiv", and take no cue of their own."""
+    inside = set()
+    for before, mention in zip(named, named[1:]):
+        if before.role == "place" and _APPOSITIVE_ASIDE.fullmatch(text, before.end, mention.start):
+            inside.add(mention.start)
+    return inside
 
 
 def _included(text: str, sc: SentenceCues, owner: Mention, groups: dict[int, list[Mention]],

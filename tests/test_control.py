@@ -295,6 +295,18 @@ MORE_IN_CONTEXT = [
     # "the occupied part of the region" is an area, not the village named next
     ("Очільник окупованої частини області визнав присутність українських військових у Кринках, де тривають бої.",
      {"Krynky": "contested"}),
+    # infinitives and gerunds
+    ("Українські військові отримали наказ відійти із Сєвєродонецька на підготовлені позиції.", {"Sievierodonetsk": "russia"}),
+    ("Les forces ukrainiennes ont avancé, reprenant une série de localités, dont Velyka Oleksandrivka.",
+     {"Velyka Oleksandrivka": "ukraine"}),
+    # a town named inside an aside about another only locates it
+    ("Бои за Авдеевку, вплотную примыкающую к северной окраине Донецка, шли несколько месяцев.",
+     {"Avdiivka": "contested", "Donetsk": "mentioned"}),
+    ("Ucrania retiró sus tropas de Avdiivka, una ciudad situada junto a la periferia norte de Donetsk, tras meses de asedio.",
+     {"Avdiivka": "russia", "Donetsk": "mentioned"}),
+    ("Ukrainian forces retook Klishchiivka, a village south of Bakhmut, and Andriivka.", {"Andriivka": "ukraine"}),
+    # keeping a state of emergency is not keeping a town
+    ("En la ciudad de Kursk, las autoridades mantienen el estado de emergencia.", {"Kursk": "mentioned"}),
     # after weeks of street fighting: the street fighting is over
     ("Сєвєродонецьк російські війська захопили наприкінці червня після кількох тижнів вуличних боїв.",
      {"Sievierodonetsk": "russia"}),
