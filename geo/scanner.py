@@ -5,11 +5,13 @@ alternative at every position.  Almost all cues start at a word ("\\bretook",
 "\\bзвільн\\w*"), so `PatternScanner` tries, at each word start, only the
 patterns whose first letter can be that word's first letter: a small
 dispatch table built once, like the first-token index of a phrase matcher.
+Which word starts deserve that look is decided in C by one prefilter regex
+of the patterns' first few letters, so most words cost no Python at all.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 try:  # the parser behind `re`; used once per pattern to learn which letters it can start with
     from re import _constants as _C
@@ -18,6 +20,9 @@ except ImportError:  # pragma: no cover - other Pythons: every pattern is tried 
     _C = _P = None
 
 _WORD_START = re.compile(r"\b\w")
+PREFIX_LENGTH = 4  # characters of each pattern's start that the prefilter checks
+_CATEGORIES = {"CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w",
+               "CATEGORY_NOT_WORD": r"\W", "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D"}
 
 
 def _first_letters(pattern: str) -> set[str] | None:
@@ -69,6 +74,107 @@ def _first(items: list) -> set[str] | None:
     return None
 
 
+# A pattern's start as classes of characters: a class is a set of literal characters and escapes like "\\s".
+Prefix = tuple[frozenset[str], ...]
+
+
+def _prefixes(pattern: str) -> list[Prefix] | None:
+    """Every start (up to PREFIX_LENGTH characters) a match can have; None when that can't be told.
+
+    Lookarounds and anchors are skipped and a repeat ends the prefix: leaving out a condition only admits
+    more starts, so the prefixes never miss a match."""
+    if _P is None:
+        return None
+    try:
+        found = _walk(list(_P.parse(pattern, 0)), (), lambda prefix: [prefix])
+    except Exception:
+        return None
+    # the prefilter opens with literal characters: a pattern that may start with "\\w" can't be prefiltered
+    return None if any(not prefix or any(len(ch) > 1 for ch in prefix[0]) for prefix in found) else found
+
+
+def _walk(items: list, prefix: Prefix, then: Callable[[Prefix], list[Prefix]]) -> list[Prefix]:
+    """The prefixes of `items` followed by whatever `then` adds."""
+    for index, (op, arg) in enumerate(items):
+        if len(prefix) >= PREFIX_LENGTH:
+            return [prefix]
+
+        def rest(longer: Prefix, tail: list = items[index + 1:]) -> list[Prefix]:
+            return _walk(tail, longer, then)
+
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue
+        if op is _C.LITERAL:
+            prefix += (frozenset(chr(arg)),)
+        elif op is _C.IN:
+            chars = _char_class(arg)
+            if chars is None:
+                return [prefix]
+            prefix += (chars,)
+        elif op is _C.SUBPATTERN:
+            return _walk(list(arg[-1]), prefix, rest)
+        elif op is _C.BRANCH:
+            return [found for branch in arg[1] for found in _walk(list(branch), prefix, rest)]
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            low, high, sub = arg
+            once = _walk(list(sub), prefix, rest if high == 1 else lambda longer: [longer])
+            return once + (rest(prefix) if low == 0 else [])
+        else:
+            return [prefix]
+    return then(prefix)
+
+
+def _char_class(items: list) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for kind, value in items:
+        if kind is _C.LITERAL:
+            chars.add(chr(value))
+        elif kind is _C.RANGE and value[1] - value[0] <= 200:
+            chars |= {chr(c) for c in range(value[0], value[1] + 1)}
+        elif kind is _C.CATEGORY and str(value) in _CATEGORIES:
+            chars.add(_CATEGORIES[str(value)])
+        else:
+            return None
+    return frozenset(chars)
+
+
+def _first_letter_dispatch(prefixes: list[Prefix]) -> str | None:
+    """A case-sensitive regex for "some prefix starts here", or None if a prefix may start with a non-word character.
+
+    Every branch opens with one literal character, each case form spelled out, so that `re` skips a
+    failing branch after one comparison; the rest of the prefix is a lookahead."""
+    forms = _case_forms({ch for prefix in prefixes for chars in prefix for ch in chars if len(ch) == 1})
+    rests: dict[str, set[Prefix]] = {}
+    for prefix in prefixes:
+        for first in prefix[0]:
+            for form in forms[first]:
+                rests.setdefault(form, set()).add(prefix[1:])
+    if any(not re.match(r"\w", form) for form in rests):
+        return None
+    return "|".join(f"{re.escape(form)}(?={_trie(rest, forms)})" for form, rest in sorted(rests.items()))
+
+
+def _trie(prefixes: set[Prefix], forms: dict[str, str]) -> str:
+    """Shared starts factored out, so that a failing branch costs one character test."""
+    if any(not prefix for prefix in prefixes):
+        return ""  # a shorter prefix already admits this position
+    by_first: dict[frozenset[str], set[Prefix]] = {}
+    for prefix in prefixes:
+        by_first.setdefault(prefix[0], set()).add(prefix[1:])
+    branches = []
+    for chars, rest in sorted(by_first.items(), key=lambda item: sorted(item[0])):
+        spelled = "".join(ch if len(ch) == 2 else re.escape(forms[ch]) for ch in sorted(chars))
+        branches.append(f"[{spelled}]{_trie(rest, forms)}")
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+def _case_forms(chars: set[str]) -> dict[str, str]:
+    """Each character with every character IGNORECASE lets it match ("k": "kKK", Kelvin sign included)."""
+    every = "".join(map(chr, range(0x20000)))  # planes 2-16 hold no cased characters (CJK, tags, private use)
+    pool = set(re.findall(f"[{re.escape(''.join(chars))}]", every, re.IGNORECASE))
+    return {ch: "".join(sorted(x for x in pool if re.fullmatch(re.escape(ch), x, re.IGNORECASE))) for ch in chars}
+
+
 class PatternScanner:
     """`finditer(text)` yields (name, start, end) for every non-overlapping match of the named patterns."""
 
@@ -90,17 +196,26 @@ class PatternScanner:
                         buckets.setdefault(letter, {}).setdefault(name, []).append(body)
         order = list(groups)
         self._by_letter = {letter: _compile(_merge(order, named, everywhere), flags) for letter, named in buckets.items()}
-        # Word starts worth a look, found in C: only letters some pattern can begin with (all words if unknown).
-        letters = "".join(sorted(re.escape(ch) for ch in buckets))
-        self._starts = _WORD_START if everywhere or not letters else re.compile(rf"\b[{letters}]", flags)
+        # Word starts worth a look, found in C: where some pattern's first few letters stand (all words if unknown).
+        prefixes = [_prefixes(body) for named in buckets.values() for bodies in named.values() for body in bodies]
+        known = not everywhere and prefixes and all(p is not None for p in prefixes)
+        dispatch = _first_letter_dispatch([p for found in prefixes for p in found]) if known else None
+        # Opening on the non-word character before the word lets `re` skip ahead to it with a character set.
+        self._after_gap = re.compile(rf"\W(?:{dispatch})") if dispatch else None
+        self._at_start = re.compile(dispatch) if dispatch else None
         self._everywhere = _compile(_merge(order, {}, everywhere), flags) if everywhere else None
         self._loose = _compile({n: loose[n] for n in order if n in loose}, flags) if loose else None
+
+    def _word_starts(self, text: str) -> list[int]:
+        if self._after_gap is None:
+            return [word.start() for word in _WORD_START.finditer(text)]
+        starts = [gap.start() + 1 for gap in self._after_gap.finditer(text)]
+        return [0, *starts] if self._at_start.match(text) else starts
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         found: list[tuple[int, int, str]] = []
         busy_until = 0
-        for word in self._starts.finditer(text):
-            start = word.start()
+        for start in self._word_starts(text):
             if start < busy_until:
                 continue
             pattern = self._by_letter.get(text[start].lower(), self._everywhere)
