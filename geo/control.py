@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .models import Evidence, Mention, Place, Report, Vote
 from .normalize import Sentence
-from .scanner import PatternScanner
+from .scanner import PatternScanner, Prefiltered
 
 CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
 WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
@@ -61,10 +61,10 @@ class Lexicon:
     reference_scanner: PatternScanner
     negation: PatternScanner
     claim: PatternScanner
-    hypothetical: re.Pattern[str]
+    hypothetical: Prefiltered
     reference_after: re.Pattern[str]
-    past: re.Pattern[str]
-    months: re.Pattern[str]  # named groups m1..m12
+    past: Prefiltered
+    months: Prefiltered  # named groups m1..m12
     metonymy_before: re.Pattern[str]
     metonymy_after: re.Pattern[str]
 
@@ -81,6 +81,10 @@ def _union(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(_alternation(patterns), re.IGNORECASE)
 
 
+def _prefiltered_union(patterns: list[str]) -> Prefiltered:
+    return Prefiltered(_union(patterns), patterns)
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
     """Compile the cue file once per process."""
@@ -91,10 +95,11 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
         reference_scanner=PatternScanner({"reference": data["reference"]["before"]}),
         negation=PatternScanner({"negation": data["cues"]["negation"]}),
         claim=PatternScanner({"claim": data["cues"]["claim"]}),
-        hypothetical=_union(data["cues"]["hypothetical"]),
+        hypothetical=_prefiltered_union(data["cues"]["hypothetical"]),
         reference_after=_union(data["reference"]["after"]),
-        past=_union(data["past"]["markers"]),
-        months=re.compile("|".join(f"(?P<m{k}>{_alternation(v)})" for k, v in data["months"].items()), re.IGNORECASE),
+        past=_prefiltered_union(data["past"]["markers"]),
+        months=Prefiltered(re.compile("|".join(f"(?P<m{k}>{_alternation(v)})" for k, v in data["months"].items()), re.IGNORECASE),
+                           [p for v in data["months"].values() for p in v]),
         metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
         metonymy_after=_union(data["metonymy"]["after"]),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 
 try:  # the parser behind `re`; used once per pattern to learn which letters it can start with
     from re import _constants as _C
@@ -74,8 +75,10 @@ def _first(items: list) -> set[str] | None:
     return None
 
 
-# A pattern's start as classes of characters: a class is a set of literal characters and escapes like "\\s".
+# A pattern's start as classes of characters: a class is a set of literal characters and escapes like "\\s";
+# a prefix opening with _BOUNDARY can only match at a word boundary.
 Prefix = tuple[frozenset[str], ...]
+_BOUNDARY = frozenset({r"\b"})
 
 
 def _prefixes(pattern: str) -> list[Prefix] | None:
@@ -89,22 +92,27 @@ def _prefixes(pattern: str) -> list[Prefix] | None:
         found = _walk(list(_P.parse(pattern, 0)), (), lambda prefix: [prefix])
     except Exception:
         return None
-    # the prefilter opens with literal characters: a pattern that may start with "\\w" can't be prefiltered
-    return None if any(not prefix or any(len(ch) > 1 for ch in prefix[0]) for prefix in found) else found
+    for prefix in found:
+        chars = prefix[1:] if prefix[:1] == (_BOUNDARY,) else prefix
+        if not chars or any(len(ch) > 1 for ch in chars[0]):
+            return None  # may match empty or start with "\\w": the prefilter opens with literal characters
+    return found
 
 
 def _walk(items: list, prefix: Prefix, then: Callable[[Prefix], list[Prefix]]) -> list[Prefix]:
     """The prefixes of `items` followed by whatever `then` adds."""
     for index, (op, arg) in enumerate(items):
-        if len(prefix) >= PREFIX_LENGTH:
+        if len(prefix) - (prefix[:1] == (_BOUNDARY,)) >= PREFIX_LENGTH:
             return [prefix]
 
         def rest(longer: Prefix, tail: list = items[index + 1:]) -> list[Prefix]:
             return _walk(tail, longer, then)
 
-        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        if op is _C.AT and arg is _C.AT_BOUNDARY and not prefix:
+            prefix = (_BOUNDARY,)
+        elif op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
             continue
-        if op is _C.LITERAL:
+        elif op is _C.LITERAL:
             prefix += (frozenset(chr(arg)),)
         elif op is _C.IN:
             chars = _char_class(arg)
@@ -138,20 +146,42 @@ def _char_class(items: list) -> frozenset[str] | None:
     return frozenset(chars)
 
 
-def _first_letter_dispatch(prefixes: list[Prefix]) -> str | None:
-    """A case-sensitive regex for "some prefix starts here", or None if a prefix may start with a non-word character.
+class _Starts:
+    """Where, found in C, one of some patterns could begin: every start of their matches, and a few more."""
 
-    Every branch opens with one literal character, each case form spelled out, so that `re` skips a
-    failing branch after one comparison; the rest of the prefix is a lookahead."""
-    forms = _case_forms({ch for prefix in prefixes for chars in prefix for ch in chars if len(ch) == 1})
-    rests: dict[str, set[Prefix]] = {}
-    for prefix in prefixes:
-        for first in prefix[0]:
-            for form in forms[first]:
-                rests.setdefault(form, set()).add(prefix[1:])
-    if any(not re.match(r"\w", form) for form in rests):
-        return None
-    return "|".join(f"{re.escape(form)}(?={_trie(rest, forms)})" for form, rest in sorted(rests.items()))
+    def __init__(self, prefixes: list[Prefix]):
+        at_words = all(prefix[0] == _BOUNDARY for prefix in prefixes)
+        prefixes = [prefix[1:] if prefix[0] == _BOUNDARY else prefix for prefix in prefixes]
+        forms = _case_forms({ch for prefix in prefixes for chars in prefix for ch in chars if len(ch) == 1})
+        rests: dict[str, set[Prefix]] = {}
+        for prefix in prefixes:
+            for first in prefix[0]:
+                for form in forms[first]:
+                    rests.setdefault(form, set()).add(prefix[1:])
+        # Every branch opens with one literal character, each case form spelled out, so that `re` skips
+        # a failing branch after one comparison; the rest of the prefix is a lookahead.
+        dispatch = "|".join(f"{re.escape(form)}(?={_trie(rest, forms)})" for form, rest in sorted(rests.items()))
+        self._anywhere = self._after_gap = self._at_start = None
+        if at_words and all(re.match(r"\w", form) for form in rests):
+            # Opening on the non-word character before a word lets `re` skip ahead to it with a character set.
+            self._after_gap = re.compile(rf"\W(?:{dispatch})")
+            self._at_start = re.compile(dispatch)
+        else:
+            self._anywhere = re.compile(dispatch)
+
+    @classmethod
+    def of(cls, patterns: list[str]) -> _Starts | None:
+        """None when some pattern's start can't be told."""
+        prefixes = [_prefixes(pattern) for pattern in patterns]
+        if not prefixes or any(found is None for found in prefixes):
+            return None
+        return cls([prefix for found in prefixes for prefix in found])
+
+    def __call__(self, text: str) -> list[int]:
+        if self._anywhere is not None:
+            return [start.start() for start in self._anywhere.finditer(text)]
+        starts = [gap.start() + 1 for gap in self._after_gap.finditer(text)]
+        return [0, *starts] if self._at_start.match(text) else starts
 
 
 def _trie(prefixes: set[Prefix], forms: dict[str, str]) -> str:
@@ -168,10 +198,14 @@ def _trie(prefixes: set[Prefix], forms: dict[str, str]) -> str:
     return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
+@cache
+def _every_cased_plane() -> str:
+    return "".join(map(chr, range(0x20000)))  # planes 2-16 hold no cased characters (CJK, tags, private use)
+
+
 def _case_forms(chars: set[str]) -> dict[str, str]:
     """Each character with every character IGNORECASE lets it match ("k": "kKK", Kelvin sign included)."""
-    every = "".join(map(chr, range(0x20000)))  # planes 2-16 hold no cased characters (CJK, tags, private use)
-    pool = set(re.findall(f"[{re.escape(''.join(chars))}]", every, re.IGNORECASE))
+    pool = set(re.findall(f"[{re.escape(''.join(chars))}]", _every_cased_plane(), re.IGNORECASE))
     return {ch: "".join(sorted(x for x in pool if re.fullmatch(re.escape(ch), x, re.IGNORECASE))) for ch in chars}
 
 
@@ -197,20 +231,15 @@ class PatternScanner:
         order = list(groups)
         self._by_letter = {letter: _compile(_merge(order, named, everywhere), flags) for letter, named in buckets.items()}
         # Word starts worth a look, found in C: where some pattern's first few letters stand (all words if unknown).
-        prefixes = [_prefixes(body) for named in buckets.values() for bodies in named.values() for body in bodies]
-        known = not everywhere and prefixes and all(p is not None for p in prefixes)
-        dispatch = _first_letter_dispatch([p for found in prefixes for p in found]) if known else None
-        # Opening on the non-word character before the word lets `re` skip ahead to it with a character set.
-        self._after_gap = re.compile(rf"\W(?:{dispatch})") if dispatch else None
-        self._at_start = re.compile(dispatch) if dispatch else None
+        self._starts = None if everywhere else \
+            _Starts.of(["\\b" + body for named in buckets.values() for bodies in named.values() for body in bodies])
         self._everywhere = _compile(_merge(order, {}, everywhere), flags) if everywhere else None
         self._loose = _compile({n: loose[n] for n in order if n in loose}, flags) if loose else None
 
     def _word_starts(self, text: str) -> list[int]:
-        if self._after_gap is None:
+        if self._starts is None:
             return [word.start() for word in _WORD_START.finditer(text)]
-        starts = [gap.start() + 1 for gap in self._after_gap.finditer(text)]
-        return [0, *starts] if self._at_start.match(text) else starts
+        return self._starts(text)
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
         found: list[tuple[int, int, str]] = []
@@ -236,3 +265,34 @@ def _merge(order: list[str], named: dict[str, list[str]], everywhere: dict[str, 
 
 def _compile(named: dict[str, list[str]], flags: int) -> re.Pattern[str]:
     return re.compile("|".join(f"(?P<{n}>{'|'.join(f'(?:{p})' for p in ps)})" for n, ps in named.items()), flags)
+
+
+class Prefiltered:
+    """A compiled union of patterns that is tried only where one of them could start: same matches, less work.
+
+    `re` tries a union's every alternative at every position; most clauses hold none of the patterns."""
+
+    def __init__(self, union: re.Pattern[str], patterns: list[str]):
+        self.union = union
+        self._starts = _Starts.of(patterns)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self._starts is None:
+            return self.union.search(text)
+        for start in self._starts(text):
+            match = self.union.match(text, start)
+            if match:
+                return match
+        return None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._starts is None:
+            yield from self.union.finditer(text)
+            return
+        busy_until = 0
+        for start in self._starts(text):
+            if start >= busy_until:
+                match = self.union.match(text, start)
+                if match:  # never empty: every prefix holds a character
+                    busy_until = match.end()
+                    yield match
