@@ -75,6 +75,9 @@ def is_cyrillic(word: str) -> bool:
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”’)\]]*\s+|\n\s*\n|\n(?=\s*[-*•#])")
 _ABBREVIATIONS = {"km", "mr", "mrs", "dr", "st", "gen", "col", "lt", "sgt", "m", "mm", "p", "no", "vs", "etc",
                   "ім", "м", "с", "смт", "р", "г", "им", "пос", "обл", "ген", "e", "i", "u", "s", "a"}
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
+# A whole short word right before a final full stop: only it can be an abbreviation ("km.", "ген.").
+_SHORT_LAST_WORD = re.compile(rf"(?<!\w)(\w{{1,{_LONGEST_ABBREVIATION}}})\.$")
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ def split_sentences(text: str) -> list[Sentence]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         before = text[start:match.start()].rstrip()
-        last_word = re.search(r"(\w+)\.$", before)
+        # searched in the last few characters only: a longer word is no abbreviation, and lower() never shortens one
+        last_word = _SHORT_LAST_WORD.search(before, max(0, len(before) - _LONGEST_ABBREVIATION - 1))
         if last_word and last_word.group(1).lower() in _ABBREVIATIONS and "\n" not in match.group():
             continue
         _append(sentences, text, start, match.start())
