@@ -7,6 +7,7 @@ holds only nominative forms and stays small.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import product
 
 from .gazetteer import Gazetteer
@@ -68,6 +69,7 @@ WATER_WORDS = {"river", "rivers", "riviere", "fleuve", "bank", "banks", "rive", 
                "long", "вздовж", "вдоль", "upstream", "downstream", "amont", "aval", "лівому", "правому", "левом", "правом"}
 # Case endings of adjectives (folded): an inflected name with one of these may just be an adjective.
 ADJECTIVE_ENDINGS = ("ого", "ому", "ым", "им", "ім", "ои", "оі", "іи", "ую", "ыи", "ии", "ые", "ие")
+_REGION_OR_INFRASTRUCTURE_BEFORE = REGION_WORDS_BEFORE | INFRASTRUCTURE_WORDS
 DIRECTION_WORDS = {"направление", "направлении", "направления", "направлению", "напрямок", "напрямку", "напрямі", "напряму"}
 # Short words that may follow a town name in running text ("біля Водяного та Опитного").
 FUNCTION_WORDS = {"та", "і", "и", "й", "а", "але", "в", "у", "на", "під", "біля", "з", "із", "до", "від", "по", "за", "над",
@@ -104,18 +106,7 @@ class PlaceMatcher:
 
     def variants(self, token: Token) -> tuple[str, ...]:
         """The folded word and, for Cyrillic words, the nominatives its case ending could come from."""
-        word = token.folded
-        if not is_cyrillic(word) or len(word) < 3:  # 3 letters: "Яра", "Рога" in "Часова Яра", "Кривого Рога"
-            return (word,)
-        found = [word]
-        for inflected, nominative in _RULES_BY_LAST_CHAR.get(word[-1], ()):
-            if word.endswith(inflected) and len(word) - len(inflected) >= 2:
-                candidate = word[: len(word) - len(inflected)] + nominative
-                if inflected == "і" and candidate.endswith(("ськ", "цьк")):
-                    continue  # "Українські" is an adjective; the town's locative is "в Українську"
-                if candidate not in found:
-                    found.append(candidate)
-        return tuple(found)
+        return _variants(token.folded)
 
     def match(self, text: str, tokens: list[Token] | None = None, *, check_plausible: bool = True) -> list[Mention]:
         """Every place or region name in `text`, left to right, longest match first, no overlaps.
@@ -132,17 +123,17 @@ class PlaceMatcher:
                 variant_cache[index] = self.variants(tokens[index])
             return variant_cache[index]
 
-        i = 0
-        while i < len(tokens):
-            token = tokens[i]
-            if not token.text[:1].isupper() or (token.text.isupper() and len(token.text) <= 3):
-                i += 1
+        # Names start at a capitalised word, not at an acronym ("ЗСУ", "UN"); the other words are skipped in one pass.
+        openings = [i for i, t in enumerate(tokens) if t.text[:1].isupper() and not (t.text.isupper() and len(t.text) <= 3)]
+        next_free = 0  # the first token not inside a name already found
+        for i in openings:
+            if i < next_free:
                 continue
             firsts = [v for v in variants_at(i) if v in self.longest]
             hit = None
             if firsts:
-                span = 1
-                while span < max(self.longest[v] for v in firsts) and i + span < len(tokens) \
+                span, longest = 1, max(self.longest[v] for v in firsts)
+                while span < longest and i + span < len(tokens) \
                         and set(text[tokens[i + span - 1].end:tokens[i + span].start]) <= _JOINERS \
                         and tokens[i + span].start > tokens[i + span - 1].end:
                     span += 1
@@ -158,12 +149,11 @@ class PlaceMatcher:
                         hit = (length, keys[0], ids)
                         break
             if hit is None:
-                i += 1
                 continue
             length, key, ids = hit
             start, end = tokens[i].start, tokens[i + length - 1].end
             mentions.append(Mention(text[start:end], start, end, key, ids, self._role(tokens, i, length, ids)))
-            i += length
+            next_free = i + length
         return mentions
 
     def _plausible(self, key: tuple[str, ...], tokens: list[Token], i: int, ids: tuple[str, ...],
@@ -212,7 +202,7 @@ class PlaceMatcher:
             return "region"
         if before and before[-1] == "на" and tokens[i + length - 1].folded.endswith("і") and length == 1:
             return "region"  # "на Запоріжжі", "на Донбасі": the region; the city would be "у Запоріжжі"
-        if before and before[-1] in REGION_WORDS_BEFORE | INFRASTRUCTURE_WORDS:
+        if before and before[-1] in _REGION_OR_INFRASTRUCTURE_BEFORE:
             return "region"  # "im Gebiet Donezk", "barrage Kakhovka"
         if after in INFRASTRUCTURE_WORDS or (before and before[-1] in _LINKS and len(before) > 1
                                              and before[-2] in INFRASTRUCTURE_WORDS):
@@ -221,6 +211,22 @@ class PlaceMatcher:
             return "region"
         return "place"
 
+
+
+@lru_cache(maxsize=65536)
+def _variants(word: str) -> tuple[str, ...]:
+    """`PlaceMatcher.variants` of a folded word (cached: words repeat)."""
+    if not is_cyrillic(word) or len(word) < 3:  # 3 letters: "Яра", "Рога" in "Часова Яра", "Кривого Рога"
+        return (word,)
+    found = [word]
+    for inflected, nominative in _RULES_BY_LAST_CHAR.get(word[-1], ()):
+        if word.endswith(inflected) and len(word) - len(inflected) >= 2:
+            candidate = word[: len(word) - len(inflected)] + nominative
+            if inflected == "і" and candidate.endswith(("ськ", "цьк")):
+                continue  # "Українські" is an adjective; the town's locative is "в Українську"
+            if candidate not in found:
+                found.append(candidate)
+    return tuple(found)
 
 
 _shared: tuple[Gazetteer, PlaceMatcher] | None = None
