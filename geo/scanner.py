@@ -92,10 +92,8 @@ def _prefixes(pattern: str) -> list[Prefix] | None:
         found = _walk(list(_P.parse(pattern, 0)), (), lambda prefix: [prefix])
     except Exception:
         return None
-    for prefix in found:
-        chars = prefix[1:] if prefix[:1] == (_BOUNDARY,) else prefix
-        if not chars or any(len(ch) > 1 for ch in chars[0]):
-            return None  # may match empty or start with "\\w": the prefilter opens with literal characters
+    if any(prefix in ((), (_BOUNDARY,)) for prefix in found):
+        return None  # may match the empty string
     return found
 
 
@@ -153,16 +151,18 @@ class _Starts:
         at_words = all(prefix[0] == _BOUNDARY for prefix in prefixes)
         prefixes = [prefix[1:] if prefix[0] == _BOUNDARY else prefix for prefix in prefixes]
         forms = _case_forms({ch for prefix in prefixes for chars in prefix for ch in chars if len(ch) == 1})
-        rests: dict[str, set[Prefix]] = {}
+        rests: dict[str, set[Prefix]] = {}  # by first character (each case form) or first escape ("\\d")
         for prefix in prefixes:
             for first in prefix[0]:
-                for form in forms[first]:
+                for form in forms[first] if len(first) == 1 else (first,):
                     rests.setdefault(form, set()).add(prefix[1:])
         # Every branch opens with one literal character, each case form spelled out, so that `re` skips
-        # a failing branch after one comparison; the rest of the prefix is a lookahead.
-        dispatch = "|".join(f"{re.escape(form)}(?={_trie(rest, forms)})" for form, rest in sorted(rests.items()))
+        # a failing branch after one comparison (and, if all do, skips ahead to the next such character);
+        # the rest of the prefix is a lookahead.
+        dispatch = "|".join(f"{form if len(form) > 1 else re.escape(form)}(?={_trie(rest, forms)})"
+                            for form, rest in sorted(rests.items()))
         self._anywhere = self._after_gap = self._at_start = None
-        if at_words and all(re.match(r"\w", form) for form in rests):
+        if at_words and all(re.fullmatch(r"\w", form) if len(form) == 1 else form in (r"\w", r"\d") for form in rests):
             # Opening on the non-word character before a word lets `re` skip ahead to it with a character set.
             self._after_gap = re.compile(rf"\W(?:{dispatch})")
             self._at_start = re.compile(dispatch)
@@ -231,10 +231,11 @@ class PatternScanner:
         order = list(groups)
         self._by_letter = {letter: _compile(_merge(order, named, everywhere), flags) for letter, named in buckets.items()}
         # Word starts worth a look, found in C: where some pattern's first few letters stand (all words if unknown).
-        self._starts = None if everywhere else \
-            _Starts.of(["\\b" + body for named in buckets.values() for bodies in named.values() for body in bodies])
+        self._starts = _Starts.of(["\\b" + body for named in (*buckets.values(), everywhere)
+                                   for bodies in named.values() for body in bodies])
         self._everywhere = _compile(_merge(order, {}, everywhere), flags) if everywhere else None
-        self._loose = _compile({n: loose[n] for n in order if n in loose}, flags) if loose else None
+        self._loose = Prefiltered(_compile({n: loose[n] for n in order if n in loose}, flags),
+                                  [p for n in order for p in loose.get(n, [])]) if loose else None
 
     def _word_starts(self, text: str) -> list[int]:
         if self._starts is None:
