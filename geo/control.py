@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .models import Evidence, Mention, Place, Report, Vote
@@ -113,25 +113,44 @@ class Cue:
     text: str
 
 
-@dataclass(frozen=True)
 class SentenceCues:
-    """Everything the lexicon finds in one sentence, found once and shared by all its places."""
+    """Everything the lexicon finds in one sentence, shared by all its places.
 
-    sentence: Sentence
-    cues: tuple[Cue, ...]
-    actors: tuple[tuple[str, int, int, bool], ...]  # (side, start, end, names a military force)
-    negations: tuple[tuple[int, int], ...]
-    claims: tuple[tuple[int, int], ...]  # doubt: "claimed", "not confirmed", "спростували"
+    Each kind is looked for on first use: a sentence without a cue never needs its actors, and the
+    sentence before one is only asked for its actors."""
+
+    def __init__(self, sentence: Sentence, lexicon: Lexicon):
+        self.sentence = sentence
+        self._lexicon = lexicon
+
+    @cached_property
+    def cues(self) -> tuple[Cue, ...]:
+        text, base = self.sentence.text, self.sentence.start
+        cues = [Cue(name, base + start, base + end, text[start:end])
+                for name, start, end in self._lexicon.effect_cues.finditer(text)]
+        return tuple(sorted(cues, key=lambda c: c.start))
+
+    @cached_property
+    def actors(self) -> tuple[tuple[str, int, int, bool], ...]:
+        """(side, start, end, names a military force)"""
+        text, base = self.sentence.text, self.sentence.start
+        return tuple((side, base + start, base + end, bool(_MILITARY.search(text, start, min(len(text), end + 30))))
+                     for side, start, end in self._lexicon.any_actor.finditer(text))
+
+    @cached_property
+    def negations(self) -> tuple[tuple[int, int], ...]:
+        base = self.sentence.start
+        return tuple((base + s, base + e) for _, s, e in self._lexicon.negation.finditer(self.sentence.text))
+
+    @cached_property
+    def claims(self) -> tuple[tuple[int, int], ...]:
+        """Doubt: "claimed", "not confirmed", "спростували"."""
+        base = self.sentence.start
+        return tuple((base + s, base + e) for _, s, e in self._lexicon.claim.finditer(self.sentence.text))
 
 
 def analyse_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceCues:
-    text, base = sentence.text, sentence.start
-    cues = [Cue(name, base + start, base + end, text[start:end]) for name, start, end in lexicon.effect_cues.finditer(text)]
-    actors = tuple((side, base + start, base + end, bool(_MILITARY.search(text, start, min(len(text), end + 30))))
-                   for side, start, end in lexicon.any_actor.finditer(text))
-    negations = tuple((base + s, base + e) for _, s, e in lexicon.negation.finditer(text))
-    claims = tuple((base + s, base + e) for _, s, e in lexicon.claim.finditer(text))
-    return SentenceCues(sentence, tuple(sorted(cues, key=lambda c: c.start)), actors, negations, claims)
+    return SentenceCues(sentence, lexicon)
 
 
 def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) -> str:
