@@ -8,6 +8,7 @@ turns them into one vote per sentence and the votes into one status.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -138,6 +139,11 @@ class SentenceCues:
                      for side, start, end in self._lexicon.any_actor.finditer(text))
 
     @cached_property
+    def clause_breaks(self) -> tuple[int, ...]:
+        """Where (in the sentence) the commas, colons, dashes... that end a clause stand."""
+        return tuple(m.start() for m in _CLAUSE_BREAK.finditer(self.sentence.text))
+
+    @cached_property
     def negations(self) -> tuple[tuple[int, int], ...]:
         base = self.sentence.start
         return tuple((base + s, base + e) for _, s, e in self._lexicon.negation.finditer(self.sentence.text))
@@ -205,16 +211,19 @@ _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”—–]")
 
 def _clause_start(sc: SentenceCues, offset: int) -> int:
     """Where the clause holding `offset` (a report offset) begins: after the last comma, colon, dash... before it."""
-    s = sc.sentence
-    return s.start + max((m.end() for m in _CLAUSE_BREAK.finditer(s.text, 0, offset - s.start)), default=0)
+    breaks = sc.clause_breaks
+    before = bisect.bisect_left(breaks, offset - sc.sentence.start)  # the breaks that end before `offset`
+    return sc.sentence.start + (breaks[before - 1] + 1 if before else 0)
 
 
 def _clause(sc: SentenceCues, cue: Cue, opening: bool = True) -> str:
     """The cue's clause, plus (for dates) a short opening phrase of the sentence ("In July, ...")."""
     s = sc.sentence
     left = _clause_start(sc, cue.start) - s.start
-    right = next((m.start() for m in _CLAUSE_BREAK.finditer(s.text, cue.end - s.start)), len(s.text))
-    lead = _CLAUSE_BREAK.split(s.text, 1)[0]
+    breaks = sc.clause_breaks
+    after = bisect.bisect_left(breaks, cue.end - s.start)
+    right = breaks[after] if after < len(breaks) else len(s.text)
+    lead = s.text[:breaks[0]] if breaks else s.text
     return s.text[left:right] + (" " + lead if opening and len(lead.split()) <= 5 and left > 0 else "")
 
 
