@@ -9,12 +9,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 from typing import NamedTuple
 
 APOSTROPHES = "'’ʼ`´‘′"
 _APOSTROPHE_RE = re.compile(f"[{APOSTROPHES}]")
 # A word: letters, optionally joined by inner apostrophes (Куп'янськ, d'Izium).
-WORD_RE = re.compile(rf"[^\W\d_]+(?:([{APOSTROPHES}])[^\W\d_]+)*")  # group 1: an inner apostrophe
+# Group 1: the word, group 2: an inner apostrophe; split() returns [gap, word, apostrophe, gap, ..., gap], built in C.
+WORD_RE = re.compile(rf"([^\W\d_]+(?:([{APOSTROPHES}])[^\W\d_]+)*)")
 # French elided articles and prepositions glued to the next word.
 ELISIONS = ("l", "d", "qu", "jusqu", "lorsqu", "puisqu", "s", "n", "c", "j", "m", "t")
 
@@ -38,15 +40,15 @@ class Token(NamedTuple):
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words with character offsets; French elisions and English possessives split off."""
-    tokens: list[Token] = []
-    add = tokens.append
-    for match in WORD_RE.finditer(text):
-        word = match.group()
-        if match.group(1) is None:  # the common case: no apostrophe inside
-            add(Token(word, fold(word), match.start(), match.end()))
-        else:
-            tokens.extend(_split_apostrophes(word, match.start()))
+    """Words with character offsets; French elisions and English possessives split off.
+
+    Built with map/zip over one split(), not a Python loop over match objects: this runs on every word."""
+    parts = WORD_RE.split(text)
+    gaps, words, apostrophes = parts[0::3], parts[1::3], parts[2::3]
+    offsets = list(accumulate(map(len, chain.from_iterable(zip(gaps, words)))))  # word i: offsets[2i] to offsets[2i+1]
+    tokens = list(map(Token._make, zip(words, map(fold, words), offsets[0::2], offsets[1::2])))
+    for i in reversed([i for i, apostrophe in enumerate(apostrophes) if apostrophe is not None]):
+        tokens[i:i + 1] = _split_apostrophes(words[i], offsets[2 * i])  # from the end: earlier indices stay valid
     return tokens
 
 
