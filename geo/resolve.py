@@ -196,11 +196,14 @@ def _own_names_first(places: list[Place], key: tuple[str, ...]) -> list[Place]:
     own = [p for p in places if wanted in {_skeleton(n) for n in (p.name, p.name_uk, p.name_ru) if n}]
     if not own or len(own) == len(places):
         return places
+    # by place_id: one gazetteer record per id, and comparing whole records field by field is slow
+    own_ids = {p.place_id for p in own}
     # only towns carry historical aliases; a village may be another reading of an inflected word ("Бердичів")
-    aliased = [p for p in places if p not in own and p.population >= 10000]
+    aliased = [p for p in places if p.place_id not in own_ids and p.population >= 10000]
     if not aliased or max(p.population for p in own) * 10 < max(p.population for p in aliased):
         return places
-    return [p for p in places if p not in aliased]
+    aliased_ids = {p.place_id for p in aliased}
+    return [p for p in places if p.place_id not in aliased_ids]
 
 
 def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:
