@@ -327,13 +327,14 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         groups.setdefault(m.start, [m])
     candidates: dict[tuple[int, bool], list[tuple[int, Cue]]] = {}
     for cue in sc.cues:
-        ended = _ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
-        if ended and _OTHER_EVENT.search(ended.group()):
-            ended = None  # "после отхода гарнизона бои переместились": after another event, not after the fighting
-        if cue.category == "fighting" and _DESPITE.search(text, max(sc.sentence.start, cue.start - 30), cue.start):
-            continue  # "holds Chasiv Yar despite the assaults": the fighting is conceded, the holding is the news
-        if cue.category == "fighting" and (ended or _STOPPED.match(text, cue.end, sc.sentence.end)):
-            continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
+        if cue.category == "fighting":  # (the tests below only concern fighting: skipped for the other cues)
+            if _DESPITE.search(text, max(sc.sentence.start, cue.start - 30), cue.start):
+                continue  # "holds Chasiv Yar despite the assaults": the fighting is conceded, the holding is the news
+            ended = _ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
+            if ended and _OTHER_EVENT.search(ended.group()):
+                ended = None  # "после отхода гарнизона бои переместились": after another event, not after the fighting
+            if ended or _STOPPED.match(text, cue.end, sc.sentence.end):
+                continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
         owner = next((m for m in named if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
         if owner is None and (_NOMINAL.search(cue.text) or _PARTICIPLE.search(cue.text)):
             # "после взятия в начале октября Угледара", "через занятый российскими войсками в феврале Бердянск"
