@@ -256,6 +256,7 @@ def _uk_ru_word(w: str, first_of_several: bool) -> list[str]:
     lw = re.sub(r"'я$", "ье", lw)
     lw = lw.replace("'", "")
     lw = re.sub(r"([іїаоуеи])ївка", lambda m: {"і": "е", "ї": "е"}.get(m.group(1), m.group(1)) + "евка", lw)
+    e_reading = re.search(r"[^аеєиіїоуюя]івка", lw) is not None  # Времівка -> Времевка, beside the usual -овка
     lw = lw.replace("івка", "овка").replace("ївка", "евка")
     lw = re.sub(r"ів$", "ов", lw)
     lw = re.sub(r"їв$", "ев", lw)
@@ -274,6 +275,8 @@ def _uk_ru_word(w: str, first_of_several: bool) -> list[str]:
         variants = [lw[:-1] + "ое"]
     elif first_of_several and _FEM_FIRST.match(lw):
         variants = [lw + "я"]
+    if e_reading:
+        variants += [v.replace("овка", "евка") for v in variants]
     out = []
     for v in variants:
         v = v.replace("і", "и").replace("ї", "и").replace("є", "е").replace("ґ", "г")
