@@ -15,6 +15,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from .grammar import (
+    ADMITTED, ADMITTED_AFTER, APPOSITIVE, APPOSITIVE_ASIDE, AREA_NOUN_AFTER, AREA_NOUN_BEFORE, ASIDE_THEN_AND,
+    CLAUSE_BREAK, COMPASS, CONFIRMED, CONJUNCTION, CONTRAST, DESPITE, DESTINATION, ENDED, EXPELLED_OBJECT, FROM,
+    GAP_AFTER_OBJECT, GAP_AFTER_VERB, GENITIVE_GAP, INCLUDING, MILITARY, NOMINAL, NOMINAL_LOSS, NOUN_GENDER,
+    OTHER_EVENT, OUTSKIRTS, PARTICIPLE, PASSIVE_AGENT, PASSIVE_MARK, PASSIVE_PARTICIPLE, PRONOUN_GENDER,
+    REFERENCE_LAST_WORDS, RELATIVE, SINCE, STILL_FOUGHT, STOPPED, SUBJECT_GAP,
+)
 from .models import Evidence, Mention, Place, Report, Vote
 from .normalize import Sentence
 from .scanner import PatternScanner, Prefiltered
@@ -50,9 +57,6 @@ EFFECTS = {
 EFFECT_ORDER = ("partial", "held_ukraine", "held_russia", "taken_by", "hands_of", "cleared", "attempt", "retake", "liberate",
                 "expel", "capture", "enter", "occupied", "withdraw", "loss", "positions", "footage", "hold", "fighting")
 OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
-_ASIDE_THEN_AND = re.compile(r"^\s*,[^,;.:()]{1,60},\s*(?:and|et|und|y|та|і|и|а\s+также)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
-_CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|або|или|,)?[\s,]*(?:а\s+также|as\s+well\s+as|ainsi\s+que)?\s*(?:near|around|in|at|in\s+the\s+area\s+of|près\s+de|autour\s+de|dans\s+(?:la\s+zone|le\s+secteur)\s+de|à|біля|поблизу|під|около|под|у|возле|в\s+районе|у\s+районі|в\s+районі|на\s+подступах\s+к)?\s*(?:поселку|селу|селища|village\s+of|village\s+de)?\s*(?:d.|l.|de|du|of|from|з|із|из|от|від|у|в|до|к)?\s*$",
-                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -135,13 +139,13 @@ class SentenceCues:
     def actors(self) -> tuple[tuple[str, int, int, bool], ...]:
         """(side, start, end, names a military force)"""
         text, base = self.sentence.text, self.sentence.start
-        return tuple((side, base + start, base + end, bool(_MILITARY.search(text, start, min(len(text), end + 30))))
+        return tuple((side, base + start, base + end, bool(MILITARY.search(text, start, min(len(text), end + 30))))
                      for side, start, end in self._lexicon.any_actor.finditer(text))
 
     @cached_property
     def clause_breaks(self) -> tuple[int, ...]:
         """Where (in the sentence) the commas, colons, dashes... that end a clause stand."""
-        return tuple(m.start() for m in _CLAUSE_BREAK.finditer(self.sentence.text))
+        return tuple(m.start() for m in CLAUSE_BREAK.finditer(self.sentence.text))
 
     @cached_property
     def negations(self) -> tuple[tuple[int, int], ...]:
@@ -164,9 +168,9 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
     if place.kind == "capital" and (lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after)):
         return "actor"
-    if place.kind == "capital" and _SUBJECT_GAP.match(after):
+    if place.kind == "capital" and SUBJECT_GAP.match(after):
         first_cue = next(lexicon.effect_cues.finditer(after), None)
-        if first_cue is not None and first_cue[1] == len(_SUBJECT_GAP.match(after).group()):
+        if first_cue is not None and first_cue[1] == len(SUBJECT_GAP.match(after).group()):
             return "actor"  # "Moscou contrôle désormais ...", "Kyiv retook ...": the capital is the subject
     if lexicon.reference_after.match(after):
         return "region"  # "the Donetsk front", "Бахмутський напрямок": a front line, not the town
@@ -177,36 +181,11 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     return mention.role
 
 
-_SUBJECT_GAP = re.compile(r"\s*(?:(?:now|has|have|had|a|désormais|maintenant|вже|уже|теперь|тепер)\s+)?")
-
-
 def _report_month(report: Report) -> tuple[int, int] | None:
     if not report.date:
         return None
     year, month = report.date.split("-")[:2]
     return int(year), int(month)
-
-
-# Words that make an actor a fighting force ("Russian troops"), not just an adjective ("the Russian border").
-_MILITARY = re.compile(
-    r"\b(?:forces|troops|army|units?\b|soldiers|military|brigade|marines|fighters|defenders|paratroop|assault|wagner|"
-    r"troupes|arm[ée]e|soldats|unit[ée]s|combattants|kr[äa]fte|truppen|armee|soldaten|tropas|fuerzas|ej[ée]rcito|"
-    r"військ|сил[иа]|армі|бійц|брига|підрозділ|зсу|захисник|окупант|рашист|ворог|десант|штурмовик|"
-    r"войск|сил[ыа]|арми|бойц|подразделен|всу|вс\s+рф|военн|группировк|вагнер)", re.IGNORECASE)
-# "since June", "depuis la mi-juin", "з червня": a month that starts something still going on.
-_SINCE = re.compile(r"(?:since|depuis|seit|desde|з|із|с|от)\s+(?:the\s+|la\s+|le\s+|l.)?(?:mid-?|mi-|early\s+|late\s+|début\s+|fin\s+|середини\s+|середины\s+|початку\s+|начала\s+)?"
-                    r"(?:(?:mois\s+d.|month\s+of|місяця|месяца)\s*)?\S*$",
-                    re.IGNORECASE)
-# The word right before a town in every `[reference] before` pattern: scanning is skipped for the others.
-REFERENCE_LAST_WORDS = {
-    "of", "from", "outside", "toward", "towards", "to", "between", "in", "at", "de", "du", "vers", "entre", "reliant", "von",
-    "richtung", "a", "hacia", "від", "напрямку", "бік", "от", "направлении", "сторону", "південніше", "північніше",
-    "східніше", "західніше", "південно-східніше", "північно-східніше", "південно-західніше", "північно-західніше", "южнее",
-    "севернее", "восточнее", "западнее", "юго-восточнее", "северо-восточнее", "юго-западнее", "северо-западнее",
-    "nördlich", "südlich", "östlich", "westlich", "району", "района", "area", "zone", "région", "region", "боку", "стороны",
-    "из-под", "з-під", "direction", "с", "з", "із", "with", "and", "et", "à", "на", "до", "к",
-}
-_CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”—–]")
 
 
 def _clause_start(sc: SentenceCues, offset: int) -> int:
@@ -235,22 +214,8 @@ def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bo
     when = _report_month(report)
     if when is None:
         return False
-    return any(int(m.lastgroup[1:]) < when[1] and not _SINCE.search(clause, 0, m.start())
+    return any(int(m.lastgroup[1:]) < when[1] and not SINCE.search(clause, 0, m.start())
                for m in lexicon.months.finditer(clause))
-
-
-_PASSIVE_MARK = re.compile(r"(?:\b(?:was|were|been|being|été|sont|est|fut|furent|wurden|wurde|fueron|fue|були|був|була|було|были|был|была|было)\s+(?:\w+\s+)?$)",
-                           re.IGNORECASE)
-_PASSIVE_PARTICIPLE = re.compile(r"^(?:вибит|выбит|витіснен|вытеснен|driven|expelled|chass[ée]|refoul[ée]|ousted|dislodged)",
-                                 re.IGNORECASE)
-# Used with match(text, pos): no "^", which would only match at the real start of the text.
-_PASSIVE_AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?(?:by|par|von|por|силами)\b", re.IGNORECASE)
-
-
-# Between "withdrawal"/"retrait" and the side it names: "of the", "des troupes", "der Truppen".
-_GENITIVE_GAP = re.compile(r"\s*(?:of\s+the|of|des|du|de|d.|der|von)?\s*(?:(?:troupes|forces|soldats|unit[ée]s|troops|units|"
-                           r"soldiers|truppen|einheiten|tropas|fuerzas|військ\w*|сил|войск\w*|підрозділ\w*|подразделен\w*)\s+)?",
-                           re.IGNORECASE)
 
 
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,
@@ -261,12 +226,12 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
     inside = [a for a in sc.actors if cue.start <= a[1] and a[2] <= cue.end]
     if inside:
         return inside[0][0]  # "the Russians left": the cue names its own subject
-    after = after or bool(_PASSIVE_AGENT.match(text, cue.end, s.end))
+    after = after or bool(PASSIVE_AGENT.match(text, cue.end, s.end))
     before_cue = [(a, cue.start - a[2]) for a in sc.actors if a[2] <= cue.start]
     after_cue = [(a, a[1] - cue.end) for a in sc.actors if a[1] >= cue.end
-                 and not _CLAUSE_BREAK.search(s.text, cue.end - s.start, a[1] - s.start)]
+                 and not CLAUSE_BREAK.search(s.text, cue.end - s.start, a[1] - s.start)]
     if cue.category == "withdraw":  # "le retrait des troupes russes": the genitive names who leaves
-        genitive = [a for a, d in after_cue if d <= 25 and _GENITIVE_GAP.fullmatch(text, cue.end, a[1])]
+        genitive = [a for a, d in after_cue if d <= 25 and GENITIVE_GAP.fullmatch(text, cue.end, a[1])]
         if genitive:
             return genitive[0][0]
     clause_start = _clause_start(sc, cue.start)
@@ -328,17 +293,17 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     candidates: dict[tuple[int, bool], list[tuple[int, Cue]]] = {}
     for cue in sc.cues:
         if cue.category == "fighting":  # (the tests below only concern fighting: skipped for the other cues)
-            if _DESPITE.search(text, max(sc.sentence.start, cue.start - 30), cue.start):
+            if DESPITE.search(text, max(sc.sentence.start, cue.start - 30), cue.start):
                 continue  # "holds Chasiv Yar despite the assaults": the fighting is conceded, the holding is the news
-            ended = _ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
-            if ended and _OTHER_EVENT.search(ended.group()):
+            ended = ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
+            if ended and OTHER_EVENT.search(ended.group()):
                 ended = None  # "после отхода гарнизона бои переместились": after another event, not after the fighting
-            if ended or _STOPPED.match(text, cue.end, sc.sentence.end):
+            if ended or STOPPED.match(text, cue.end, sc.sentence.end):
                 continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
         owner = next((m for m in named if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
-        if owner is None and (_NOMINAL.search(cue.text) or _PARTICIPLE.search(cue.text)):
+        if owner is None and (NOMINAL.search(cue.text) or PARTICIPLE.search(cue.text)):
             # "после взятия в начале октября Угледара", "через занятый российскими войсками в феврале Бердянск"
-            reach = 25 if _NOMINAL.search(cue.text) else 60
+            reach = 25 if NOMINAL.search(cue.text) else 60
             owner = next((m for m in targets if 0 <= m.start - cue.end <= reach
                           and not re.search(r"[,;:()—–]|\b[A-ZА-ЯІЇЄҐ]", text[cue.end:m.start])), None)
         owner = owner or next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
@@ -367,65 +332,26 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     return votes
 
 
-_ENDED = re.compile(r"(?:ending|ended|end\s+of|after|lift\w*|avoid\w*|escape|[ée]viter|fin\s+d[eu]|apr[èe]s|"
-                    r"уникнути|уникаючи|після|завершен\w*|избежать|избегая|после|окончани\w*|far\s+from|loin\s+d[eu]s?|далеко\s+(?:от|від)|"
-                    r"weit\s+(?:weg\s+)?von|lejos\s+de)\s+(?:\w+\s+){0,2}$",
-                    re.IGNORECASE)
-_ADMITTED = re.compile(r"\b(?:acknowledg\w*|admit\w*|conced\w*|confirm\w*|reconn\w*|admis|admet\w*|einger[äa]umt|r[äa]umt\w*\s+ein|"
-                       r"reconoc\w*|admiti\w*|визна\w*|призна\w*|підтверд\w*|подтверд\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
-_ADMITTED_AFTER = re.compile(r"\s*(?:of\s+)?\S+(?:\s+\S+)?\s+(?:не\s+|not\s+)?(?:визна\w*|призна\w*|підтверд\w*|подтверд\w*)", re.IGNORECASE)
-_DESPITE = re.compile(r"\b(?:despite|in\s+spite\s+of|malgr[ée]|en\s+d[ée]pit\s+d[eu]|попри|незважаючи\s+на|несмотря\s+на|вопреки|trotz|"
-                      r"a\s+pesar\s+de|pese\s+a)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
-_OTHER_EVENT = re.compile(r"отход|відход|відступ|отступ|withdraw|retreat|retrait|repli|взяти|взятт|захоп|захват|capture|prise|"
-                          r"fall|chute|падени|падінн|освобожд|звільн|liberat|lib[ée]ration", re.IGNORECASE)
-_NOMINAL_LOSS = re.compile(r"(?:fall|chute|ca[íi]da|падени|падінн|d[ée]faite|defeat|поразк|поражени|втрат[аиу](?!л)|потер[яюи](?!л)|"
-                           r"loss|perte|fall\s+von)", re.IGNORECASE)
-# "..., including Strilecha", "notamment Pervomaiske", "в том числе Берислав": the place belongs to what came before.
-_INCLUDING = re.compile(r"\b(?:including|among\s+them|especially|particularly|notably|notamment|dont|en\s+particulier|surtout|"
-                        r"y\s+compris|insbesondere|besonders|darunter|incluid[oa]s?|entre\s+ellos|especialmente|sobre\s+todo|"
-                        r"в\s+том\s+числе|включая|особенно|в\s+частности|зокрема|у\s+тому\s+числі|включно\s+з|особливо)\b",
-                        re.IGNORECASE)
-_STOPPED = re.compile(r"\s*(?:\w+\s+)?(?:прекратил|закінчил|припинил|стихл|ended|stopped|ceased|died\s+down|ont\s+cess|"
-                      r"se\s+sont\s+arr[êe]t|endeten|cesaron)", re.IGNORECASE)
-# Nouns of capture whose object follows: "the capture of X", "взятие X", "la prise de X".
-_NOMINAL = re.compile(r"(?:ия|ие|ню|ння|ття|ttя|tion|ture|prise|chute|fall|падение|падіння|захват|захоплення|взяття|взятия|"
-                      r"взятие|освобождения|освобождение|звільнення|reprise|capture)$", re.IGNORECASE)
-# Slavic word order puts the object first: "окупантів вибили", "противника выбили" (the accusative, not a subject).
-_EXPELLED_OBJECT = re.compile(r"\b(?:окупантів|росіян|ворога|противника|загарбників|рашистів|оккупантов|россиян|врага|"
-                              r"українських\s+військових|украинских\s+военных)\s+$", re.IGNORECASE)
-_AREA_NOUNS = (r"(?:частин\w*|част[иьі]\w*|територі\w*|территори\w*|област\w*|район\w*|земл\w*|parts?|territor\w*|regions?|areas?|"
-               r"lands?|zones?|partie|territoires?|r[ée]gions?|gebiet\w*|teile?|zona|parte|territorios?)")
-_AREA_NOUN_AFTER = re.compile(r"\s+" + _AREA_NOUNS + r"\b", re.IGNORECASE)
-_AREA_NOUN_BEFORE = re.compile(r"\b" + _AREA_NOUNS + r"\s+$", re.IGNORECASE)
-_FROM = re.compile(r"\b(?:from|з|із|с|со|depuis|von|aus|desde)\s+$", re.IGNORECASE)
-# Slavic participles before their noun: "занятый (российскими войсками) Бердянск", "звільнене село".
-_PARTICIPLE = re.compile(r"(?:[ая]нн|ен|т)(?:ый|ий|ая|ое|ую|ого|ой|ом|ому|ыми|ими|ні|ний|на|не|ного|ної|ному|ним|ній)$",
-                         re.IGNORECASE)
-_DESTINATION = re.compile(r"^[\s,]*(?:\w+\s+){0,4}?(?:(?:to|towards|into|vers|sur|jusqu.|до|к|на|в\s+бік|в\s+сторону|nach|hacia)\s+"
-                          r"(?:\w+\s+){0,4}|(?:positions?|posiciones|позиці\w+|позици\w+|рубеж\w*|lines?|lignes?)\s+(?:\w+\s+){0,4}?"
-                          r"(?:near|around|cerca\s+de|près\s+de|біля|поблизу|возле|около|у)\s+)$", re.IGNORECASE)
-
-
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
           evidence: Evidence, text: str, mention: Mention) -> Vote | None:
     category = cue.category
     if lexicon.hypothetical.search(_clause(sc, cue, opening=False)):
         return None  # "the next objective could be Siversk", "la perte de Pokrovsk menacerait..."
-    if category in ("occupied", "capture", "liberate") and (_AREA_NOUN_AFTER.match(text, cue.end, sc.sentence.end)
-                                                           or _AREA_NOUN_BEFORE.search(text, max(sc.sentence.start, cue.start - 20), cue.start)):
+    if category in ("occupied", "capture", "liberate") and (AREA_NOUN_AFTER.match(text, cue.end, sc.sentence.end)
+                                                           or AREA_NOUN_BEFORE.search(text, max(sc.sentence.start, cue.start - 20), cue.start)):
         return None  # "окупованої частини області", "les territoires occupés": an area, not this place
-    if category == "positions" and not _FROM.search(text, max(0, cue.start - 12), cue.start) and \
+    if category == "positions" and not FROM.search(text, max(0, cue.start - 12), cue.start) and \
             any(c.category in ("attempt", "fighting") and 0 <= cue.start - c.end <= 25 for c in sc.cues):
         return None  # "attacked positions near Verbove" (but not "attack from positions near X"): the attack decides
     if category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
         actor = "russia" if any(a[0] == "russia" and a[2] <= cue.start for a in sc.actors) else None
     elif category == "loss":  # the loser: the subject of "lost", or "of Moscow" right after "the defeat"
         clause_start = _clause_start(sc, cue.start)
-        nominal = bool(_NOMINAL_LOSS.match(cue.text))  # "la caída de Bajmut": the word before is not the loser
+        nominal = bool(NOMINAL_LOSS.match(cue.text))  # "la caída de Bajmut": the word before is not the loser
         losers = [a for a in sc.actors if 0 <= a[1] - cue.end <= 15] if nominal else \
                  [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
-        if nominal and not losers and (_ADMITTED.search(text, max(clause_start, cue.start - 40), cue.start)
-                                       or _ADMITTED_AFTER.match(text, cue.end, sc.sentence.end)):
+        if nominal and not losers and (ADMITTED.search(text, max(clause_start, cue.start - 40), cue.start)
+                                       or ADMITTED_AFTER.match(text, cue.end, sc.sentence.end)):
             # "Russian bloggers acknowledged the loss of X", "У Москві втрату X не визнали": who admits a loss
             # (or will not) is who suffered it
             losers = [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
@@ -433,23 +359,23 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     else:
         actor = _actor_for(cue, sc, previous, text, after=EFFECTS[category][0] in ("actor_after", "loser_after"),
                            same_sentence=category in ("retake", "footage"))
-    passive = bool(_PASSIVE_MARK.search(text, max(sc.sentence.start, cue.start - 25), cue.start)
-                   or (_PASSIVE_PARTICIPLE.match(cue.text) and not cue.text.lower().startswith(("driven out", "expelled")))
-                   or _PASSIVE_AGENT.match(text, cue.end, sc.sentence.end))
-    if category == "expel" and (_EXPELLED_OBJECT.search(text, max(sc.sentence.start, cue.start - 30), cue.start)
+    passive = bool(PASSIVE_MARK.search(text, max(sc.sentence.start, cue.start - 25), cue.start)
+                   or (PASSIVE_PARTICIPLE.match(cue.text) and not cue.text.lower().startswith(("driven out", "expelled")))
+                   or PASSIVE_AGENT.match(text, cue.end, sc.sentence.end))
+    if category == "expel" and (EXPELLED_OBJECT.search(text, max(sc.sentence.start, cue.start - 30), cue.start)
                                 or any(cue.start < a[1] and a[2] <= cue.end for a in sc.actors)):
         passive = True  # "окупантів вибили з X", "pushed Russian forces out": the object is the side driven out
     status = _status_for(category, actor, passive)
     if status is None:
         return None
     _, weight, change = EFFECTS[category]
-    if category == "withdraw" and mention.start >= cue.end and _DESTINATION.match(text[cue.end:mention.start]):
+    if category == "withdraw" and mention.start >= cue.end and DESTINATION.match(text[cue.end:mention.start]):
         status, weight, change = actor or status, 0.6, "held"  # "pulled back to Lysychansk": they hold it now
     negated = any(0 <= cue.start - e <= 30 or s <= cue.start < e for s, e in sc.negations)
     attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
     claimed = status != "contested" and (_doubted(cue, sc, text) or _quoted(text, cue))
     if category in ("capture", "hold", "enter", "positions") and mention.start >= cue.end and \
-            _OUTSKIRTS.search(text[cue.end:mention.start]):
+            OUTSKIRTS.search(text[cue.end:mention.start]):
         status, weight, change = "contested", 0.8, "fighting"  # "закрепились на окраинах Торецка": a foothold, not the town
     if negated and not claimed and category in ("capture", "enter", "withdraw", "loss") and actor in OTHER_SIDE:
         # "was never entered by Russian forces", "did not withdraw", "не потеряли": the place stays where it was;
@@ -463,45 +389,9 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
     return Vote(status, change, weight, past, evidence, category)
 
 
-_RELATIVE = re.compile(
-    r"\s*(?:,[^,;.:()]{1,60})?,\s*(?:which|that|who|where|whose|qui|que|qu.|dont|o[ùu]|lequel|laquelle|der|die|das|wo|que|donde|"
-    r"який|яка|яке|які|якого|якої|яку|котр\w+|де|куди|которы\w*|которо\w*|котор\w+|где|куда)\b", re.IGNORECASE)
-
-
-# ", " or ", a town " / ", localité " before a participle or adjective that describes the place just named.
-_APPOSITIVE = re.compile(r"\s*,\s*(?:(?:an?|the|une?|la|le|eine?|una?)\s+)?(?:(?:small|petite?|kleine?|peque[ñn]a|мал\w+|невелик\w+)\s+)?"
-                         r"(?:(?:town|city|village|hamlet|settlement|localit[ée]|ville|bourg|bourgade|stadt|dorf|ciudad|pueblo|"
-                         r"localidad|місто|містечко|село|селище|город|городок|поселок|посёлок)\s+)?", re.IGNORECASE)
-# Fighting said to go on in the place a capture was just claimed for: "fighting there was continuing",
-# "бої за село тривають", "les combats s'y poursuivent".
-_STILL_FOUGHT = re.compile(
-    r"(?:fighting|battles?|clashes)\s+(?:there|in\s+the\s+(?:village|town|city)|for\s+(?:the\s+)?(?:village|town|city|it))\s+"
-    r"(?:(?:was|is|were|are|has\s+been|had\s+been)\s+)?(?:still\s+)?(?:continu|ongoing|rag)|"
-    r"combats\s+(?:s.y\s+poursuiv|y\s+continu|continuent\s+(?:dans\s+la\s+(?:ville|localit[ée]|village)|sur\s+place))|"
-    r"(?:бої|бои)\s+(?:за\s+(?:село|місто|селище|город|поселок|посёлок|нього|него)|там|в\s+(?:селе|городе|поселке)|у\s+(?:селі|місті|селищі))\s+"
-    r"(?:трива|продолжа|йдуть|идут|трива)|"
-    r"kämpfe\s+(?:dort|um\s+(?:den\s+ort|die\s+stadt|das\s+dorf))\s+(?:dauern|gehen)|street\s+(?:fighting|battles)|"
-    r"(?:вуличн\w*|уличн\w*)\s+бо\w*|combats\s+de\s+rue|stra(?:ß|ss)enk[äa]mpf\w*|combates\s+callejeros|combates\s+(?:all[íi]\s+)?contin[úu]an\s+(?:all[íi]|en\s+la\s+(?:ciudad|localidad))",
-    re.IGNORECASE)
-
-
 def _still_fought(text: str, cue: Cue, sc: SentenceCues) -> bool:
-    fight = _STILL_FOUGHT.search(text, cue.end, sc.sentence.end)
-    return bool(fight) and not _ENDED.search(text, max(sc.sentence.start, fight.start() - 40), fight.start())
-
-
-_COMPASS = re.compile(r"(?:north|south|east|west|km|kilomet|miles|nord|sud|est|ouest|півн|півд|схід|східн|захід|західн|"
-                      r"север|юг|южн|восток|восточн|запад|кілометр|километр|nördlich|südlich|östlich|westlich|norte|sur|este|oeste)",
-                      re.IGNORECASE)
-
-
-_PRONOUN_GENDER = {"которая": "f", "которую": "f", "которой": "f", "яка": "f", "яку": "f", "якої": "f", "якій": "f",
-                   "которое": "n", "яке": "n", "который": "m", "которого": "m", "котором": "m", "которому": "m",
-                   "який": "m", "якого": "m", "якому": "m"}
-
-
-_NOUN_GENDER = {"город": "m", "городок": "m", "поселок": "m", "посёлок": "m", "село": "n", "селище": "n", "місто": "n",
-                "містечко": "n", "деревня": "f", "станица": "f", "станиця": "f"}
+    fight = STILL_FOUGHT.search(text, cue.end, sc.sentence.end)
+    return bool(fight) and not ENDED.search(text, max(sc.sentence.start, fight.start() - 40), fight.start())
 
 
 def _relative_belongs_to_located(relative: str, between: str, reference: Mention) -> bool:
@@ -509,10 +399,10 @@ def _relative_belongs_to_located(relative: str, between: str, reference: Mention
     noun; in "Нью-Йорк ... к западу от Горловки, которую ..." only with Горловка.  Without Slavic gender, the
     located place."""
     words = relative.split()
-    gender = _PRONOUN_GENDER.get(words[-1].lower()) if words else None
+    gender = PRONOUN_GENDER.get(words[-1].lower()) if words else None
     if gender is None:
         return True
-    noun = next((g for w, g in _NOUN_GENDER.items() if re.search(rf"\b{w}\b", between, re.IGNORECASE)), None)
+    noun = next((g for w, g in NOUN_GENDER.items() if re.search(rf"\b{w}\b", between, re.IGNORECASE)), None)
     if noun is not None:
         return noun == gender
     name = reference.key[-1] if reference.key else ""
@@ -523,27 +413,23 @@ def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) ->
     """Spans of relative clauses ("X, which ...") or participles ("d'Avdiïvka, tombée en février") right after a name."""
     spans = []
     for mention in candidates:
-        match = _RELATIVE.match(text, mention.end, sc.sentence.end)
+        match = RELATIVE.match(text, mention.end, sc.sentence.end)
         if match:
-            stop = _CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
+            stop = CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
             owner = mention
-            if mention.role == "reference" and _COMPASS.search(text, max(sc.sentence.start, mention.start - 25), mention.start):
+            if mention.role == "reference" and COMPASS.search(text, max(sc.sentence.start, mention.start - 25), mention.start):
                 # "Avdiivka, a town north of Donetsk, which Ukraine has held since 2014"
                 located = [m for m in candidates if m.role == "place" and 0 < mention.start - m.end <= 80]
                 if located and _relative_belongs_to_located(match.group(), text[located[-1].end:mention.start], mention):
                     owner = located[-1]
             spans.append((owner, (match.start(), stop.start() if stop else sc.sentence.end)))
             continue
-        comma = _APPOSITIVE.match(text, mention.end, sc.sentence.end)
+        comma = APPOSITIVE.match(text, mention.end, sc.sentence.end)
         if comma and any(comma.end() == c.start and c.category not in ("fighting", "partial", "attempt") for c in sc.cues):
             # "d'Avdiïvka, tombée en février": a participle right after the name describes it
-            stop = _CLAUSE_BREAK.search(text, comma.end(), sc.sentence.end)
+            stop = CLAUSE_BREAK.search(text, comma.end(), sc.sentence.end)
             spans.append((mention, (comma.end(), stop.start() if stop else sc.sentence.end)))
     return spans
-
-
-_CONTRAST = re.compile(r",\s*(?:tandis\s+qu|alors\s+qu|while\b|whereas\b|but\b|mais\b|а\b|але\b|но\b|однак|однако\b|"
-                       r"тогда\s+как|тоді\s+як|während\b|mientras\b|pero\b)", re.IGNORECASE)
 
 
 def _reaches(text: str, sc: SentenceCues, cue: Cue, mention: Mention) -> bool:
@@ -551,13 +437,13 @@ def _reaches(text: str, sc: SentenceCues, cue: Cue, mention: Mention) -> bool:
     unless the place opens the clause ("Balakliia, a town of 27,000, was retaken") or follows "including"."""
     gap = _gap(cue, mention)
     between = text[min(cue.end, mention.end):max(cue.start, mention.start)]
-    if ";" in between or (cue.end <= mention.start and _CONTRAST.search(between)):
+    if ";" in between or (cue.end <= mention.start and CONTRAST.search(between)):
         return False  # "X reste tenue par les Ukrainiens, tandis que Y ...": the cue is X's
-    if cue.end <= mention.start and _INCLUDING.search(text, max(cue.end, mention.start - 30), mention.start):
+    if cue.end <= mention.start and INCLUDING.search(text, max(cue.end, mention.start - 30), mention.start):
         return True
     if gap > WINDOW:
         return False
-    return gap <= NEAR or not _CLAUSE_BREAK.search(between) or _opens_clause(text, sc, mention, cue)
+    return gap <= NEAR or not CLAUSE_BREAK.search(between) or _opens_clause(text, sc, mention, cue)
 
 
 def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bool:
@@ -565,9 +451,9 @@ def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bo
     if cue.start < mention.end:
         return False
     lead = text[sc.sentence.start:mention.start]
-    lead = lead[max((m.end() for m in _CLAUSE_BREAK.finditer(lead)), default=0):]
+    lead = lead[max((m.end() for m in CLAUSE_BREAK.finditer(lead)), default=0):]
     between = text[mention.end:cue.start]
-    appositive = between.count(",") == 2 and len(between.split()) <= 10 and not _CLAUSE_BREAK.search(between.replace(",", ""))
+    appositive = between.count(",") == 2 and len(between.split()) <= 10 and not CLAUSE_BREAK.search(between.replace(",", ""))
     return appositive or (len(lead.split()) <= 2 and between.count(",") <= 3)
 
 
@@ -577,10 +463,6 @@ def _quoted(text: str, cue: Cue) -> bool:
         text[cue.end:cue.end + 2].strip()[:1] in ("»", '"', "”", "“")
 
 
-_OUTSKIRTS = re.compile(r"\b(?:outskirts|edge|fringes|p[ée]riph[ée]rie|abords|lisi[èe]re|окраин\w*|околиц\w*|stadtrand\w*|afueras|periferia)\b",
-                        re.IGNORECASE)
-
-
 def _doubted(cue: Cue, sc: SentenceCues, text: str) -> bool:
     """A doubt word in the cue's clause, just before it, or after it up to a semicolon ("..., but Kyiv denied it")."""
     if not sc.claims:
@@ -588,14 +470,10 @@ def _doubted(cue: Cue, sc: SentenceCues, text: str) -> bool:
     s = sc.sentence
     semicolon = text.find(";", cue.end, s.end)
     lo, hi = min(_clause_start(sc, cue.start), cue.start - 80), semicolon if semicolon >= 0 else s.end
-    confirmed = _CONFIRMED.search(text, max(s.start, cue.start - 80), cue.start)
+    confirmed = CONFIRMED.search(text, max(s.start, cue.start - 80), cue.start)
     if confirmed and not re.search(r"(?:\bnot|n.t|\bне|\bpas|\bnicht|\bno)\s+(?:\w+\s+)?$", text[max(s.start, confirmed.start() - 15):confirmed.start()], re.IGNORECASE):
         return False  # "acknowledged ... that its troops had pulled out ... after two weeks of denials"
     return any(lo <= start < hi for start, _ in sc.claims)
-
-
-_CONFIRMED = re.compile(r"\b(?:acknowledg\w*|admitted|confirmed|conceded|reconnu|confirm[ée]|bestätigt\w*|einger[äa]umt|confirm[óo]|"
-                        r"reconoci[óo]|визнал\w*|визнав|підтвердил\w*|підтвердив|признал\w*|подтвердил\w*)\b", re.IGNORECASE)
 
 
 def _gap(cue: Cue, mention: Mention) -> int:
@@ -606,13 +484,6 @@ def _gap(cue: Cue, mention: Mention) -> int:
     return 0
 
 
-# The verb left out of a second clause: "Selydove fell in late October and Novohrodivka in early September",
-# "захопили Рубіжне, а на початку травня — Попасну".
-_GAP_AFTER_VERB = re.compile(r"\s*(?:[\w-]+\s+){0,3}?,?\s*(?:et|and|und|y|а|и|і|та)\s+(?:[\w-]+\s+){0,2}?(?:[—–]\s*)?", re.IGNORECASE)
-_GAP_AFTER_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+)?,?\s*(?:(?:а|и|і|та|and|et)\s+(?:[\w-]+\s+){1,4}[—–]|"
-                               r"apr[èe]s|after|після|после|avant|before|puis|then)\s*", re.IGNORECASE)
-
-
 def _gapped(text: str, sc: SentenceCues, cue: Cue, owner: Mention, targets: list[Mention]) -> list[Mention]:
     """Places that share the cue through an elided verb; none if another cue stands in between."""
     found = []
@@ -620,22 +491,13 @@ def _gapped(text: str, sc: SentenceCues, cue: Cue, owner: Mention, targets: list
         if mention.start <= max(owner.end, cue.end):
             continue
         if owner.end <= cue.start:
-            gap = _GAP_AFTER_VERB.fullmatch(text, cue.end, mention.start)
+            gap = GAP_AFTER_VERB.fullmatch(text, cue.end, mention.start)
         else:
-            gap = _GAP_AFTER_OBJECT.fullmatch(text, owner.end, mention.start)
+            gap = GAP_AFTER_OBJECT.fullmatch(text, owner.end, mention.start)
         if gap and not any(cue.end <= c.start < mention.start for c in sc.cues):
             found.append(mention)
         break  # only the first place after the cue can be the gapped one
     return found
-
-
-# ", a town on the northern outskirts of", ", вплотную примыкающую к", ", una ciudad situada junto a": the start of an aside
-# that describes the place before it.
-_APPOSITIVE_ASIDE = re.compile(
-    r"\s*[,—–]\s*(?:(?:a|an|the|une?|la|le|el|una?|eine?)\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:town|city|village|hamlet|settlement|ville|localit[ée]|bourg|ciudad|localidad|pueblo|stadt|dorf|місто|село|селище|"
-    r"город|поселок|посёлок|situ[ée]e?s?|located|lying|situad[oa]|ubicad[oa]|gelegen\w*|розташован\w*|расположенн?\w*|"
-    r"примыкающ\w*|прилегающ\w*|вплотную)\b[^,;:()]{0,100}", re.IGNORECASE)
 
 
 def _inside_appositives(text: str, named: list[Mention]) -> set[int]:
@@ -643,7 +505,7 @@ def _inside_appositives(text: str, named: list[Mention]) -> set[int]:
     of Donetsk"): they locate it, like "20 km east of Kharkiv", and take no cue of their own."""
     inside = set()
     for before, mention in zip(named, named[1:]):
-        if before.role == "place" and _APPOSITIVE_ASIDE.fullmatch(text, before.end, mention.start):
+        if before.role == "place" and APPOSITIVE_ASIDE.fullmatch(text, before.end, mention.start):
             inside.add(mention.start)
     return inside
 
@@ -656,7 +518,7 @@ def _included(text: str, sc: SentenceCues, owner: Mention, groups: dict[int, lis
         if mention.start <= owner.end:
             continue
         between = text[owner.end:mention.start]
-        if len(between) <= 80 and ";" not in between and _INCLUDING.search(between) \
+        if len(between) <= 80 and ";" not in between and INCLUDING.search(between) \
                 and not any(owner.end <= c.start < mention.start for c in sc.cues):
             return [m for m in groups[mention.start] if m is not owner]
         return []
@@ -670,7 +532,7 @@ def _listed_together(text: str, targets: list[Mention]) -> dict[int, list[Mentio
     run: list[Mention] = []
     for mention in targets:
         between = text[run[-1].end:mention.start] if run else ""
-        if run and not (_CONJUNCTION.match(between) or _ASIDE_THEN_AND.match(between)):
+        if run and not (CONJUNCTION.match(between) or ASIDE_THEN_AND.match(between)):
             run = []
         run.append(mention)
         for member in run:
