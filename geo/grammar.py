@@ -16,7 +16,7 @@ CONJUNCTION = re.compile(r"^[\s,;—–-]*(?:and|et|und|y|e|і|й|та|и|or|ou|
                          re.IGNORECASE)
 
 # Between a capital used as subject and its verb: "Moscou contrôle désormais", "Kyiv has retaken".
-SUBJECT_GAP = re.compile(r"\s*(?:(?:now|has|have|had|a|désormais|maintenant|вже|уже|теперь|тепер)\s+)?")
+SUBJECT_GAP = re.compile(r"\s*(?:(?:now|has|have|had|was|is|were|are|a|désormais|maintenant|вже|уже|теперь|тепер)\s+)?")
 
 # Words that make an actor a fighting force ("Russian troops"), not just an adjective ("the Russian border").
 MILITARY = re.compile(

@@ -54,7 +54,10 @@ REGION_WORDS_BEFORE = {"region", "province", "oblast", "oblasts", "regions", "pr
 REGION_WORDS_AFTER = {"region", "oblast", "province", "regions", "oblasts", "area", "область", "области", "області",
                       "обл", "oblasti", "gebiet", "people", "peoples", "regional", "provincial", "district",
                       "raion", "районі", "район", "района", "districts", "governor", "gouverneur", "губернатор",
-                      "губернатора", "front", "axis", "sector", "secteur"}
+                      "губернатора", "front", "axis", "sector", "secteur", "fronts", "axes", "sectors", "directions",
+                      "direction", "областях", "областей", "напрямках", "направлениях"}
+# "the Kharkiv and Donetsk directions": the first name of such a pair is a region too.
+_PAIR_JOINERS = {"and", "et", "und", "y", "і", "й", "та", "и", "or", "ou"}
 _LINKS = {"de", "d", "of", "du", "di", "del", "von"}
 NOT_SETTLEMENTS = ("admin1:", "country:", "water:")
 # A town's name used for a dam, a plant or a reservoir named after it.
@@ -208,6 +211,9 @@ class PlaceMatcher:
                                              and before[-2] in INFRASTRUCTURE_WORDS):
             return "region"  # "Kakhovka dam", "le barrage de Kakhovka": the dam, not the town
         if after in REGION_WORDS_AFTER:
+            return "region"
+        if after in _PAIR_JOINERS and i + length + 2 < len(tokens) and tokens[i + length + 1].text[:1].isupper() \
+                and tokens[i + length + 2].folded in REGION_WORDS_AFTER and tokens[i + length + 2].folded.endswith(("s", "х", "ей")):
             return "region"
         return "place"
 

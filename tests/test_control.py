@@ -388,3 +388,7 @@ FURTHER_PHRASINGS = [
                          ids=[c[0][:40] for c in IN_CONTEXT + MORE_IN_CONTEXT + FURTHER_PHRASINGS])
 def test_statuses_in_context(extractor, text, expected):
     assert {place: status(extractor, text, place, date="2024-03-01") for place in expected} == expected
+
+
+def test_a_capital_as_subject_makes_no_marker(extractor):
+    assert "Moscow" not in events(extractor, "Analysts said Moscow was regrouping. Moscou contrôle désormais Bakhmout.")

@@ -211,3 +211,16 @@ def test_a_river_in_german_is_not_a_village(matcher):
 
 def test_a_first_name_in_german_is_not_a_village(matcher):
     assert all(surface != "Wladimir" for surface, _, _ in found(matcher, "Präsident Wladimir Putin gratulierte."))
+
+
+def test_two_names_before_directions_are_both_fronts(matcher):
+    roles = {surface: role for surface, _, role in found(matcher, "Forces in the Kharkiv and Donetsk directions reported combat.")}
+    assert roles == {"Kharkiv": "region", "Donetsk": "region"}
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Victoria Nuland visited Kyiv on Tuesday.", "Victoria"),
+    ("Mark Rutte met the president in Kyiv.", "Mark"),
+])
+def test_western_first_names_are_not_places(matcher, text, name):
+    assert all(surface != name for surface, _, _ in found(matcher, text))
