@@ -105,7 +105,15 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+MAX_SENTENCE = 1000  # characters; a longer run without a full stop (a table, a scraped page) is cut at spaces
+
+
 def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    while end - start > MAX_SENTENCE:  # keeps the work per sentence bounded: rules compare every cue with every name
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        _append(sentences, text, start, cut)
+        start = cut
     chunk = text[start:end]
     stripped_left = len(chunk) - len(chunk.lstrip())
     chunk = chunk.strip()

@@ -113,12 +113,14 @@ class Extractor:
 
     def _unresolved(self, report: Report, mentions: list[Mention]) -> list[Unresolved]:
         """Names the text calls a settlement that the gazetteer does not hold."""
-        known = [(m.start, m.end) for m in mentions]
+        known = sorted((m.start, m.end) for m in mentions)
+        known_starts = [s for s, _ in known]
         found = []
         for match in _SETTLEMENT_NOUN.finditer(report.text):
             start, end = match.span(1)
-            if any(s <= start < e for s, e in known):
-                continue
+            i = bisect.bisect_right(known_starts, start) - 1
+            if i >= 0 and known[i][0] <= start < known[i][1]:
+                continue  # the gazetteer knows this name (mentions do not overlap, so the one starting before is enough)
             context = report.text[max(0, match.start() - 60):end + 60].replace("\n", " ")
             found.append(Unresolved(report, match.group(1), start, end, context.strip()))
         return found

@@ -150,3 +150,10 @@ def test_a_region_named_beside_the_village_still_decides(matcher, gazetteer):
     text = ("Fighting continued near Velyka Novosilka. Separately, officials in Crimea said Makarivka, "
             "in Crimea, was quiet.")
     assert place_of(matcher, gazetteer, text, "Makarivka").admin1_iso == "UA-43"
+
+
+def test_a_name_repeated_many_times_still_resolves_by_its_neighbours(matcher, gazetteer):
+    # a long run-on report: closeness is computed by bisection over the repeats
+    text = "Ukrainian forces retook Andriivka, south of Bakhmut. " + "Shelling continued near Bakhmut. " * 3000
+    place = place_of(matcher, gazetteer, text, "Andriivka")
+    assert distance_km(place.lat, place.lon, *BAKHMUT_ANDRIIVKA) < 10
