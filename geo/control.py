@@ -17,10 +17,11 @@ from pathlib import Path
 
 from .grammar import (
     ADMITTED, ADMITTED_AFTER, APPOSITIVE, APPOSITIVE_ASIDE, AREA_NOUN_AFTER, AREA_NOUN_BEFORE, ASIDE_THEN_AND,
-    CLAUSE_BREAK, COMPASS, CONFIRMED, CONJUNCTION, CONTRAST, DESPITE, DESTINATION, ENDED, EXPELLED_OBJECT, FROM,
-    GAP_AFTER_OBJECT, GAP_AFTER_VERB, GENITIVE_GAP, INCLUDING, MILITARY, NOMINAL, NOMINAL_LOSS, NOUN_GENDER,
-    OTHER_EVENT, OUTSKIRTS, PARTICIPLE, PASSIVE_AGENT, PASSIVE_MARK, PASSIVE_PARTICIPLE, PRONOUN_GENDER,
-    REFERENCE_LAST_WORDS, RELATIVE, SINCE, STILL_FOUGHT, STOPPED, SUBJECT_GAP,
+    BREAK_OR_NAME, CLAUSE_BREAK, COMPASS, CONFIRMED, CONJUNCTION, CONTRAST, DESPITE, DESTINATION, ENDED,
+    EXPELLED_OBJECT, FROM, GAP_AFTER_OBJECT, GAP_AFTER_VERB, GENITIVE_GAP, INCLUDING, MILITARY, NEGATED_BEFORE,
+    NOMINAL, NOMINAL_LOSS, NOUN_GENDER, OTHER_EVENT, OUTSKIRTS, PARTICIPLE, PASSIVE_AGENT, PASSIVE_MARK,
+    PASSIVE_PARTICIPLE, PRONOUN_GENDER, REFERENCE_LAST_WORDS, RELATIVE, SINCE, STILL_FOUGHT, STOPPED,
+    SUBJECT_GAP,
 )
 from .models import Evidence, Mention, Place, Report, Vote
 from .normalize import Sentence
@@ -159,18 +160,14 @@ class SentenceCues:
         return tuple((base + s, base + e) for _, s, e in self._lexicon.claim.finditer(self.sentence.text))
 
 
-def analyse_sentence(sentence: Sentence, lexicon: Lexicon) -> SentenceCues:
-    return SentenceCues(sentence, lexicon)
-
-
 def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) -> str:
     """'reference' for a town that only locates something else, 'actor' for a capital standing for its government."""
     before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
-    if place.kind == "capital" and (lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after)):
-        return "actor"
-    if place.kind == "capital" and SUBJECT_GAP.match(after):
+    if place.kind == "capital":
+        if lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after):
+            return "actor"
         first_cue = next(lexicon.effect_cues.finditer(after), None)
-        if first_cue is not None and first_cue[1] == len(SUBJECT_GAP.match(after).group()):
+        if first_cue is not None and first_cue[1] == SUBJECT_GAP.match(after).end():
             return "actor"  # "Moscou contrôle désormais ...", "Kyiv retook ...": the capital is the subject
     if lexicon.reference_after.match(after):
         return "region"  # "the Donetsk front", "Бахмутський напрямок": a front line, not the town
@@ -282,10 +279,10 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     """
     text = report.text
     named = sorted((m for m in mentions if m.role in ("place", "reference")), key=lambda m: m.start)
-    described = _inside_appositives(text, named)
-    targets = [m for m in named if m.role == "place" and m.start not in described]
     if not sc.cues or not named:
         return {}
+    described = _inside_appositives(text, named)
+    targets = [m for m in named if m.role == "place" and m.start not in described]
     relatives = _relative_clauses(text, sc, named)
     groups = _listed_together(text, targets)
     for m in named:
@@ -301,11 +298,12 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
             if ended or STOPPED.match(text, cue.end, sc.sentence.end):
                 continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
         owner = next((m for m in named if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
-        if owner is None and (NOMINAL.search(cue.text) or PARTICIPLE.search(cue.text)):
+        nominal = NOMINAL.search(cue.text)
+        if owner is None and (nominal or PARTICIPLE.search(cue.text)):
             # "после взятия в начале октября Угледара", "через занятый российскими войсками в феврале Бердянск"
-            reach = 25 if NOMINAL.search(cue.text) else 60
+            reach = 25 if nominal else 60
             owner = next((m for m in targets if 0 <= m.start - cue.end <= reach
-                          and not re.search(r"[,;:()—–]|\b[A-ZА-ЯІЇЄҐ]", text[cue.end:m.start])), None)
+                          and not BREAK_OR_NAME.search(text[cue.end:m.start])), None)
         owner = owner or next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
         if owner is not None:
             gap = 0  # "Bakhmut, which Russian forces took in May": the cue speaks of the noun before "which"
@@ -402,7 +400,7 @@ def _relative_belongs_to_located(relative: str, between: str, reference: Mention
     gender = PRONOUN_GENDER.get(words[-1].lower()) if words else None
     if gender is None:
         return True
-    noun = next((g for w, g in NOUN_GENDER.items() if re.search(rf"\b{w}\b", between, re.IGNORECASE)), None)
+    noun = next((gender for word, gender in NOUN_GENDER if word.search(between)), None)
     if noun is not None:
         return noun == gender
     name = reference.key[-1] if reference.key else ""
@@ -450,8 +448,7 @@ def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bo
     """'Balakliia, a town of 27,000, was retaken': the name is the subject, an aside stands before its verb."""
     if cue.start < mention.end:
         return False
-    lead = text[sc.sentence.start:mention.start]
-    lead = lead[max((m.end() for m in CLAUSE_BREAK.finditer(lead)), default=0):]
+    lead = text[_clause_start(sc, mention.start):mention.start]
     between = text[mention.end:cue.start]
     appositive = between.count(",") == 2 and len(between.split()) <= 10 and not CLAUSE_BREAK.search(between.replace(",", ""))
     return appositive or (len(lead.split()) <= 2 and between.count(",") <= 3)
@@ -471,7 +468,7 @@ def _doubted(cue: Cue, sc: SentenceCues, text: str) -> bool:
     semicolon = text.find(";", cue.end, s.end)
     lo, hi = min(_clause_start(sc, cue.start), cue.start - 80), semicolon if semicolon >= 0 else s.end
     confirmed = CONFIRMED.search(text, max(s.start, cue.start - 80), cue.start)
-    if confirmed and not re.search(r"(?:\bnot|n.t|\bне|\bpas|\bnicht|\bno)\s+(?:\w+\s+)?$", text[max(s.start, confirmed.start() - 15):confirmed.start()], re.IGNORECASE):
+    if confirmed and not NEGATED_BEFORE.search(text[max(s.start, confirmed.start() - 15):confirmed.start()]):
         return False  # "acknowledged ... that its troops had pulled out ... after two weeks of denials"
     return any(lo <= start < hi for start, _ in sc.claims)
 
@@ -486,18 +483,14 @@ def _gap(cue: Cue, mention: Mention) -> int:
 
 def _gapped(text: str, sc: SentenceCues, cue: Cue, owner: Mention, targets: list[Mention]) -> list[Mention]:
     """Places that share the cue through an elided verb; none if another cue stands in between."""
-    found = []
-    for mention in targets:
-        if mention.start <= max(owner.end, cue.end):
-            continue
-        if owner.end <= cue.start:
-            gap = GAP_AFTER_VERB.fullmatch(text, cue.end, mention.start)
-        else:
-            gap = GAP_AFTER_OBJECT.fullmatch(text, owner.end, mention.start)
-        if gap and not any(cue.end <= c.start < mention.start for c in sc.cues):
-            found.append(mention)
-        break  # only the first place after the cue can be the gapped one
-    return found
+    mention = next((m for m in targets if m.start > max(owner.end, cue.end)), None)  # only the first can be gapped
+    if mention is None:
+        return []
+    if owner.end <= cue.start:
+        gap = GAP_AFTER_VERB.fullmatch(text, cue.end, mention.start)
+    else:
+        gap = GAP_AFTER_OBJECT.fullmatch(text, owner.end, mention.start)
+    return [mention] if gap and not any(cue.end <= c.start < mention.start for c in sc.cues) else []
 
 
 def _inside_appositives(text: str, named: list[Mention]) -> set[int]:
@@ -514,14 +507,13 @@ def _included(text: str, sc: SentenceCues, owner: Mention, groups: dict[int, lis
               targets: list[Mention]) -> list[Mention]:
     """'withdrew from Kherson and the villages around it, including Chornobaivka': the list after 'including'
     shares what was said of the place before it."""
-    for mention in targets:
-        if mention.start <= owner.end:
-            continue
-        between = text[owner.end:mention.start]
-        if len(between) <= 80 and ";" not in between and INCLUDING.search(between) \
-                and not any(owner.end <= c.start < mention.start for c in sc.cues):
-            return [m for m in groups[mention.start] if m is not owner]
+    mention = next((m for m in targets if m.start > owner.end), None)
+    if mention is None:
         return []
+    between = text[owner.end:mention.start]
+    if len(between) <= 80 and ";" not in between and INCLUDING.search(between) \
+            and not any(owner.end <= c.start < mention.start for c in sc.cues):
+        return [m for m in groups[mention.start] if m is not owner]
     return []
 
 
@@ -535,8 +527,7 @@ def _listed_together(text: str, targets: list[Mention]) -> dict[int, list[Mentio
         if run and not (CONJUNCTION.match(between) or ASIDE_THEN_AND.match(between)):
             run = []
         run.append(mention)
-        for member in run:
-            groups[member.start] = run
+        groups[mention.start] = run  # the earlier members already point at this same (growing) list
     return groups
 
 
@@ -569,9 +560,10 @@ def decide(place: Place, votes: list[Vote], mention_sentences: list[Evidence]) -
     if len(ranked) > 1 and ranked[1][1] >= top * 0.5 and {ranked[0][0], ranked[1][0]} == {"ukraine", "russia"}:
         status = "contested"
     winners = [v for v in pool if v.status == status] or pool
-    change = max(winners, key=lambda v: v.weight).change if status != "contested" or winners else None
-    agreement = sum(v.weight for v in winners) / sum(v.weight for v in votes if not v.past or confidence_scale < 1)
-    strength = min(1.0, sum(v.weight for v in winners) / 1.5)
+    change = max(winners, key=lambda v: v.weight).change
+    winning_weight = sum(v.weight for v in winners)
+    agreement = winning_weight / sum(v.weight for v in votes if not v.past or confidence_scale < 1)
+    strength = min(1.0, winning_weight / 1.5)
     confidence = confidence_scale * min(0.97, 0.35 + 0.3 * min(1.0, agreement) + 0.25 * strength + 0.05 * min(len(winners), 3))
     return Verdict(status, change, round(confidence, 3), _unique([v.sentence for v in winners if v.sentence]))
 

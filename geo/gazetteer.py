@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .models import Place
+from .normalize import fold
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER_FILE = DATA_DIR / "gazetteer.tsv.gz"
@@ -54,16 +55,11 @@ class Gazetteer:
     common_words: frozenset[str]
     first_names: frozenset[str] = frozenset()
 
-    def place(self, place_id: str) -> Place:
-        return self.places[place_id]
-
     def __len__(self) -> int:
         return len(self.places)
 
     def find(self, name: str) -> list[Place]:
         """Places with this exact name form (folded), most populous first; a small convenience for tests and the CLI."""
-        from .normalize import fold
-
         wanted = fold(name)
         hits = [self.places[pid] for pid, forms in self.names.items() if any(fold(f) == wanted for f in forms)]
         return sorted(hits, key=lambda p: -p.population)
@@ -119,8 +115,6 @@ def load_gazetteer(path: Path = GAZETTEER_FILE, admin1_path: Path = ADMIN1_FILE,
 
 def _word_list(path: Path) -> frozenset[str]:
     """Folded words of a one-per-line list with # comments."""
-    from .normalize import fold
-
     if not path.exists():
         return frozenset()
     lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())

@@ -11,7 +11,8 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from itertools import product
 from pathlib import Path
@@ -92,15 +93,18 @@ class GeocodeCache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        with self._connect() as db:
+        with self._db() as db:
             db.execute("CREATE TABLE IF NOT EXISTS geocode (backend TEXT, query TEXT, answer TEXT, "
                        "PRIMARY KEY (backend, query))")
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """One short connection per call, committed and closed (the file may be shared by several processes)."""
+        with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
+            yield db
 
     def get(self, backend: str, query: str) -> tuple[bool, Location | None]:
-        with self._lock, self._connect() as db:
+        with self._lock, self._db() as db:
             row = db.execute("SELECT answer FROM geocode WHERE backend=? AND query=?", (backend, query)).fetchone()
         if row is None:
             return False, None
@@ -112,7 +116,7 @@ class GeocodeCache:
     def put(self, backend: str, query: str, location: Location | None) -> None:
         answer = None if location is None else {"address": location.address, "lat": location.latitude,
                                                 "lon": location.longitude, "raw": location.raw}
-        with self._lock, self._connect() as db:
+        with self._lock, self._db() as db:
             db.execute("INSERT OR REPLACE INTO geocode VALUES (?, ?, ?)", (backend, query, json.dumps(answer)))
 
 
@@ -124,8 +128,10 @@ class CachedGeocoder:
 
     def geocode(self, query: str, exactly_one: bool = True, **kwargs: object) -> Location | None:
         hit, location = self.cache.get(self.backend, query)
-        if hit:
-            return location
+        return location if hit else self.ask(query, **kwargs)
+
+    def ask(self, query: str, **kwargs: object) -> Location | None:
+        """The online service itself, its answer (even "nothing") kept in the cache."""
         location = self._geocode(query, exactly_one=True, **kwargs)
         self.cache.put(self.backend, query, location)
         return location
@@ -150,7 +156,7 @@ class FallbackGeocoder:
             if hit and cached is not None:
                 return cached
             if not hit and not self.unavailable:
-                return self.online.geocode(query, exactly_one=True, **kwargs)
+                return self.online.ask(query, **kwargs)
         except (GeopyError, OSError) as exc:
             self.unavailable = True
             message = f"{self.online.backend} unavailable ({type(exc).__name__}: {exc}); using the bundled gazetteer"

@@ -155,8 +155,9 @@ PRONOUN_GENDER = {"которая": "f", "которую": "f", "которой"
                    "який": "m", "якого": "m", "якому": "m"}
 
 # Gender of the settlement nouns an aside may use ("город к северу от Донецка, который").
-NOUN_GENDER = {"город": "m", "городок": "m", "поселок": "m", "посёлок": "m", "село": "n", "селище": "n", "місто": "n",
+_NOUN_GENDER_WORDS = {"город": "m", "городок": "m", "поселок": "m", "посёлок": "m", "село": "n", "селище": "n", "місто": "n",
                 "містечко": "n", "деревня": "f", "станица": "f", "станиця": "f"}
+NOUN_GENDER = [(re.compile(rf"\b{word}\b", re.IGNORECASE), gender) for word, gender in _NOUN_GENDER_WORDS.items()]
 
 # A clause that turns to something else: a cue does not reach across "tandis que", "while", "а".
 CONTRAST = re.compile(r",\s*(?:tandis\s+qu|alors\s+qu|while\b|whereas\b|but\b|mais\b|а\b|але\b|но\b|однак|однако\b|"
@@ -181,7 +182,13 @@ GAP_AFTER_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:[\w-]+)?,?\s*(?:(?:а|�
 # ", a town on the northern outskirts of", ", вплотную примыкающую к", ", una ciudad situada junto a": the start of an aside
 # that describes the place before it.
 APPOSITIVE_ASIDE = re.compile(
-                              r"\s*[,—–]\s*(?:(?:a|an|the|une?|la|le|el|una?|eine?)\s+)?(?:[\w-]+\s+){0,2}?"
-                              r"(?:town|city|village|hamlet|settlement|ville|localit[ée]|bourg|ciudad|localidad|pueblo|stadt|dorf|місто|село|селище|"
-                              r"город|поселок|посёлок|situ[ée]e?s?|located|lying|situad[oa]|ubicad[oa]|gelegen\w*|розташован\w*|расположенн?\w*|"
-                              r"примыкающ\w*|прилегающ\w*|вплотную)\b[^,;:()]{0,100}", re.IGNORECASE)
+    r"\s*[,—–]\s*(?:(?:a|an|the|une?|la|le|el|una?|eine?)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:town|city|village|hamlet|settlement|ville|localit[ée]|bourg|ciudad|localidad|pueblo|stadt|dorf|місто|село|селище|"
+    r"город|поселок|посёлок|situ[ée]e?s?|located|lying|situad[oa]|ubicad[oa]|gelegen\w*|розташован\w*|расположенн?\w*|"
+    r"примыкающ\w*|прилегающ\w*|вплотную)\b[^,;:()]{0,100}", re.IGNORECASE)
+
+# Between a noun-like cue and the name it governs: no clause break and no other name ("взятия в начале октября Угледара").
+BREAK_OR_NAME = re.compile(r"[,;:()—–]|\b[A-ZА-ЯІЇЄҐ]")
+
+# Right before "confirmed": a negation ("did not confirm", "не підтвердили").
+NEGATED_BEFORE = re.compile(r"(?:\bnot|n.t|\bне|\bpas|\bnicht|\bno)\s+(?:\w+\s+)?$", re.IGNORECASE)

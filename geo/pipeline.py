@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from .control import Lexicon, SentenceCues, analyse_sentence, decide, load_lexicon, mention_role, sentence_votes
+from .control import Lexicon, SentenceCues, decide, load_lexicon, mention_role, sentence_votes
 from .gazetteer import Gazetteer, default_gazetteer
 from .geocoding import FallbackGeocoder, GazetteerGeocoder, relocate
 from .models import Event, Evidence, Mention, Place, Report, Unresolved
@@ -54,7 +54,7 @@ class Extractor:
 
         def cues_at(index: int) -> SentenceCues:
             if index not in analysed:
-                analysed[index] = analyse_sentence(sentences[index], self.lexicon)
+                analysed[index] = SentenceCues(sentences[index], self.lexicon)
             return analysed[index]
 
         unresolved = self._unresolved(report, mentions)

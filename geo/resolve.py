@@ -9,17 +9,17 @@ from __future__ import annotations
 import bisect
 import math
 import re
-
-import numpy as np
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from .gazetteer import Gazetteer
 from .models import Mention, Place
 from .normalize import fold
+from .toponyms import NOT_SETTLEMENTS
 
-REGION_PREFIXES = ("admin1:", "country:", "water:")
 
 
 @dataclass(frozen=True)
@@ -31,22 +31,16 @@ class Resolution:
 
 
 def settlement_ids(mention: Mention) -> list[str]:
-    return [pid for pid in mention.candidates if not pid.startswith(REGION_PREFIXES)]
+    return [pid for pid in mention.candidates if not pid.startswith(NOT_SETTLEMENTS)]
 
 
 def named_regions(mentions: list[Mention], gazetteer: Gazetteer) -> frozenset[str]:
     """Oblasts and countries the text names, including towns used as region names ("province de Kharkiv")."""
     found: set[str] = set()
     for mention in mentions:
-        for pid in mention.candidates:
-            if pid.startswith("admin1:"):
-                found.add(pid.split(":", 1)[1])
-            elif pid.startswith("country:"):
-                found.add(pid.split(":", 1)[1])
-        if mention.role == "region":
-            ids = settlement_ids(mention)
-            if ids:
-                found.add(max((gazetteer.places[p] for p in ids), key=lambda p: p.population).admin1_iso)
+        found.update(pid.split(":", 1)[1] for pid in mention.candidates if pid.startswith(("admin1:", "country:")))
+        if mention.role == "region" and settlement_ids(mention):
+            found.add(_largest(mention, gazetteer).admin1_iso)
     return frozenset(found)
 
 
@@ -108,12 +102,13 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
         else:
             open_keys[key] = _Candidates(places, strong, weak)
     # Then the rest, by closeness to what is already placed; twice, so new choices help the others.
+    starts = {key: sorted(m.start for m in ms) for key, ms in groups.items()}
     for _ in range(2 if len(open_keys) > 1 else 1):
         for key, candidates in open_keys.items():
             anchors: dict[str, tuple[Place, float]] = {}
             for other, place in chosen.items():
                 if other[0] != key[0]:  # not the same name read in another oblast
-                    closeness = _closeness(groups[key], groups[other])
+                    closeness = _closeness(starts[key], starts[other])
                     if closeness > anchors.get(place.place_id, (place, 0.0))[1]:
                         anchors[place.place_id] = (place, closeness)
             chosen[key] = candidates.best(list(anchors.values()))
@@ -149,8 +144,12 @@ def _region_iso(mention: Mention, gazetteer: Gazetteer) -> str:
     for pid in mention.candidates:
         if pid.startswith("admin1:"):
             return pid.split(":", 1)[1]
-    ids = settlement_ids(mention)
-    return max((gazetteer.places[p] for p in ids), key=lambda p: p.population).admin1_iso if ids else ""
+    return _largest(mention, gazetteer).admin1_iso if settlement_ids(mention) else ""
+
+
+def _largest(mention: Mention, gazetteer: Gazetteer) -> Place:
+    """The biggest settlement a name may stand for: the one "province de Kharkiv" names."""
+    return max((gazetteer.places[p] for p in settlement_ids(mention)), key=lambda p: p.population)
 
 
 class _Candidates:
@@ -221,9 +220,10 @@ def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:
     return None
 
 
-def _closeness(these: list[Mention], those: list[Mention]) -> float:
-    """1.0 when two names stand side by side ("Andriivka, south of Bakhmut"), less when far apart in the text."""
-    gap = _nearest_gap([m.start for m in these], sorted(m.start for m in those))
+def _closeness(these: list[int], those: list[int]) -> float:
+    """3.0 when two names stand side by side ("Andriivka, south of Bakhmut"), less when far apart in the text
+    (both lists of offsets sorted)."""
+    gap = _nearest_gap(these, those)
     return 3.0 if gap < 40 else 1.0 if gap < 80 else 0.5 if gap < 400 else 0.25
 
 

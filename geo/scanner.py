@@ -231,8 +231,8 @@ class PatternScanner:
         order = list(groups)
         self._by_letter = {letter: _compile(_merge(order, named, everywhere), flags) for letter, named in buckets.items()}
         # Word starts worth a look, found in C: where some pattern's first few letters stand (all words if unknown).
-        self._starts = _Starts.of(["\\b" + body for named in (*buckets.values(), everywhere)
-                                   for bodies in named.values() for body in bodies])
+        bodies = dict.fromkeys(body for named in (*buckets.values(), everywhere) for bs in named.values() for body in bs)
+        self._starts = _Starts.of(["\\b" + body for body in bodies])  # each pattern once, though in several buckets
         self._everywhere = _compile(_merge(order, {}, everywhere), flags) if everywhere else None
         self._loose = Prefiltered(_compile({n: loose[n] for n in order if n in loose}, flags),
                                   [p for n in order for p in loose.get(n, [])]) if loose else None

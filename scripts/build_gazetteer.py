@@ -163,11 +163,9 @@ def translit_uk_fr(text: str, table=None) -> str:
         prev = low[i - 1] if i > 0 else ""
         start = _is_word_start(text, i)
         if lc in "яюєї" and not start and prev in UK_VOWELS:
-            rep = "ï" + rep[1:] if lc != "ї" else "ï"
+            rep = "ï" + rep[1:]
         elif lc == "г" and prev == "з" and table is _FR:
             rep = "gh"
-        elif lc in "яює" and start:
-            rep = "i" + rep[1:]
         elif lc == "й" and start:
             rep = "i"
         elif lc == "с" and 0 < i < n - 1 and prev in UK_VOWELS and low[i + 1] in UK_VOWELS:
@@ -279,7 +277,7 @@ def _uk_ru_word(w: str, first_of_several: bool) -> list[str]:
         variants += [v.replace("овка", "евка") for v in variants]
     out = []
     for v in variants:
-        v = v.replace("і", "и").replace("ї", "и").replace("є", "е").replace("ґ", "г")
+        v = v.replace("і", "и").replace("ї", "и").replace("ґ", "г")
         if initial_e and v.startswith("е"):
             v = "э" + v[1:]
         out.append(v)
@@ -735,10 +733,6 @@ def translit_de(text: str, table=None) -> str:
     return translit_uk(text, table or _DE, double_s=True)
 
 
-def ru_forms_of(name_uk: str) -> list[str]:
-    return uk_to_ru(name_uk) if name_uk else []
-
-
 def name_variants(name: str, name_uk: str, name_ru: str, alternates, extra_ru_guess=True) -> list[str]:
     """All name forms of a place, canonical first, deduplicated (casefold)."""
     forms = [name]
@@ -752,7 +746,7 @@ def name_variants(name: str, name_uk: str, name_ru: str, alternates, extra_ru_gu
         forms += [translit_de(name_ru, _DE_RU), romanize_ru(name_ru, "simple").replace("kh", "j").replace("Kh", "J")]
     rus = [name_ru] if name_ru else []
     if extra_ru_guess and name_uk:
-        rus += ru_forms_of(name_uk)
+        rus += uk_to_ru(name_uk)
     for r in rus:
         forms += [r, romanize_ru(r, "bgn"), romanize_ru(r, "simple")]
     forms += list(alternates)
@@ -820,7 +814,7 @@ def pick_name_ru(cyr: list[str], name_uk: str, gname: str) -> str:
     if name_uk:
         pseudo = norm(_APOS_RE.sub("", name_uk).translate(_UK_LETTERS_AS_RU))
         same = norm(name_uk)
-    guesses = ru_forms_of(name_uk) if name_uk else []
+    guesses = uk_to_ru(name_uk) if name_uk else []
 
     def score(c):
         g = max((difflib.SequenceMatcher(None, norm(c), norm(x)).ratio() for x in guesses), default=0.0)
