@@ -5,18 +5,21 @@ written "Kupi'ansk", "KUPIANSK" or "Куп’янськ" would never meet its en
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 APOSTROPHES = "'’ʼ`´‘′"
 _APOSTROPHE_RE = re.compile(f"[{APOSTROPHES}]")
-# A word: letters, optionally joined by inner apostrophes (Куп'янськ, d'Izium).
-# Group 1: the word, group 2: an inner apostrophe; split() returns [gap, word, apostrophe, gap, ..., gap], built in C.
-WORD_RE = re.compile(rf"([^\W\d_]+(?:([{APOSTROPHES}])[^\W\d_]+)*)")
+# The apostrophes that join two words' letters; ʼ (U+02BC) is itself a letter, so a word may contain it unsplit.
+_JOINING_APOSTROPHE_RE = re.compile(f"[{''.join(a for a in APOSTROPHES if not a.isalnum())}]")
+# A word: letters, optionally joined by inner apostrophes (Куп'янськ, d'Izium); one group, so split() returns
+# [gap, word, gap, ..., gap], built in C.  Possessive quantifiers (++, *+): no backtracking state kept, a little faster.
+WORD_RE = re.compile(rf"([^\W\d_]++(?:[{APOSTROPHES}][^\W\d_]++)*+)")
 # French elided articles and prepositions glued to the next word.
 ELISIONS = ("l", "d", "qu", "jusqu", "lorsqu", "puisqu", "s", "n", "c", "j", "m", "t")
 
@@ -39,30 +42,64 @@ class Token(NamedTuple):
     end: int
 
 
+class WordColumns(NamedTuple):
+    """The tokens of a text as four parallel lists: token i is (words[i], folded[i], starts[i], ends[i]).
+
+    The matcher reads whole columns (which words are capitalised, which are lower case) and only a few
+    tokens in full, so it takes these lists rather than one Token per word."""
+
+    words: list[str]
+    folded: list[str]
+    starts: list[int]
+    ends: list[int]
+
+
 def tokenize(text: str) -> list[Token]:
     """Words with character offsets; French elisions and English possessives split off.
 
-    Built with map/zip over one split(), not a Python loop over match objects: this runs on every word."""
-    parts = WORD_RE.split(text)
-    gaps, words, apostrophes = parts[0::3], parts[1::3], parts[2::3]
-    offsets = list(accumulate(map(len, chain.from_iterable(zip(gaps, words)))))  # word i: offsets[2i] to offsets[2i+1]
-    tokens = list(map(Token._make, zip(words, map(fold, words), offsets[0::2], offsets[1::2])))
-    for i in reversed([i for i, apostrophe in enumerate(apostrophes) if apostrophe is not None]):
-        tokens[i:i + 1] = _split_apostrophes(words[i], offsets[2 * i])  # from the end: earlier indices stay valid
-    return tokens
+    Tokens are built with map(tuple.__new__, ...) over the columns, in C: Token._make would be a Python call per word."""
+    return list(map(tuple.__new__, repeat(Token), zip(*word_columns(text))))
 
 
-def _split_apostrophes(word: str, start: int) -> list[Token]:
-    """d'Izium -> d + Izium; Bakhmut's -> Bakhmut; Куп'янськ stays whole."""
+def word_columns(text: str) -> WordColumns:
+    """`tokenize` as parallel lists, without making a Token per word.
+
+    Built with map/accumulate over one split(), not a Python loop over match objects: this runs on every word."""
+    parts = WORD_RE.split(text)  # [gap, word, gap, word, ..., gap]
+    bounds = list(accumulate(map(len, parts)))  # word i runs from bounds[2i] to bounds[2i + 1]
+    words, starts, ends = parts[1::2], bounds[0:-1:2], bounds[1::2]
+    # from the end: the indices of earlier words stay valid
+    for i in reversed(_words_with_apostrophes(text, starts, ends)):
+        pieces = _split_apostrophes(words[i], starts[i])
+        words[i:i + 1] = [word for word, _, _ in pieces]
+        starts[i:i + 1] = [start for _, start, _ in pieces]
+        ends[i:i + 1] = [end for _, _, end in pieces]
+    return WordColumns(words, list(map(fold, words)), starts, ends)
+
+
+def _words_with_apostrophes(text: str, starts: list[int], ends: list[int]) -> list[int]:
+    """Indices of the words joined by an apostrophe, found from the few apostrophes in the text
+    rather than by looking into every word."""
+    found: list[int] = []
+    for apostrophe in _JOINING_APOSTROPHE_RE.finditer(text):
+        position = apostrophe.start()
+        i = bisect.bisect_right(starts, position) - 1
+        if i >= 0 and position < ends[i] and (not found or found[-1] != i):  # else a quote mark between words
+            found.append(i)
+    return found
+
+
+def _split_apostrophes(word: str, start: int) -> list[tuple[str, int, int]]:
+    """d'Izium -> d + Izium; Bakhmut's -> Bakhmut; Куп'янськ stays whole.  (word, start, end) triples."""
     out = []
     parts = _APOSTROPHE_RE.split(word, maxsplit=1)
     if len(parts) == 2 and parts[0].lower() in ELISIONS and parts[1][:1].isalpha() and _is_latin(parts[1]):
-        out.append(Token(parts[0], fold(parts[0]), start, start + len(parts[0])))
+        out.append((parts[0], start, start + len(parts[0])))
         offset = len(parts[0]) + 1
         word, start = word[offset:], start + offset
     if len(word) > 2 and word[-1] in "sS" and word[-2] in APOSTROPHES:  # Bakhmut's
         word = word[:-2]
-    out.append(Token(word, fold(word), start, start + len(word)))
+    out.append((word, start, start + len(word)))
     return out
 
 

@@ -7,12 +7,15 @@ holds only nominative forms and stays small.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
-from itertools import product
+from itertools import compress, count, product
+from operator import itemgetter
+from typing import NamedTuple
 
 from .gazetteer import Gazetteer
 from .models import Mention
-from .normalize import Token, is_cyrillic, tokenize
+from .normalize import Token, WordColumns, is_cyrillic, word_columns
 
 # (inflected ending, nominative ending) pairs on folded Cyrillic words (й->и, ї->і, ё->е, no apostrophes).
 # Together they undo the Ukrainian and Russian cases of town names: Ізюмі, Бахмутом, Авдіївку,
@@ -92,20 +95,26 @@ class PlaceMatcher:
         for place_id, forms in gazetteer.names.items():
             for form in forms:
                 self._add(phrases, form, place_id)
+        region_keys = set()  # names of an oblast, a country or a river: never filtered as common words
         for region in gazetteer.regions.values():
             for form in region.names:
-                self._add(phrases, form, region.region_id)
+                region_keys.add(self._add(phrases, form, region.region_id))
         self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {k: tuple(sorted(v)) for k, v in phrases.items()}
+        self._region_keys = frozenset(region_keys - {None})
         self.longest: dict[str, int] = {}
         for key in self.phrases:
             if len(key) > self.longest.get(key[0], 0):
                 self.longest[key[0]] = len(key)
+        self._name_starts = _NameStarts(self.longest)
+        self._kinds: dict[tuple[str, ...], _Kinds] = {}
 
     @staticmethod
-    def _add(phrases: dict[tuple[str, ...], set[str]], form: str, target: str) -> None:
-        key = tuple(t.folded for t in tokenize(form))
+    def _add(phrases: dict[tuple[str, ...], set[str]], form: str, target: str) -> tuple[str, ...] | None:
+        key = tuple(word_columns(form).folded)
         if key and (len(key) > 1 or len(key[0]) >= 3):
             phrases.setdefault(key, set()).add(target)
+            return key
+        return None
 
     def variants(self, token: Token) -> tuple[str, ...]:
         """The folded word and, for Cyrillic words, the nominatives its case ending could come from."""
@@ -116,94 +125,91 @@ class PlaceMatcher:
 
         `check_plausible=False` skips the common-word and person-name filters, for text a NER model already
         tagged as a place."""
-        tokens = tokenize(text) if tokens is None else tokens
-        lowercase_words = {t.folded for t in tokens if t.text[:1].islower()}
+        words = _Words(word_columns(text) if tokens is None else _columns(tokens))
+        folded, starts, ends = words.folded, words.starts, words.ends
+        count = len(folded)
         mentions: list[Mention] = []
-        variant_cache: dict[int, tuple[str, ...]] = {}
-
-        def variants_at(index: int) -> tuple[str, ...]:
-            if index not in variant_cache:
-                variant_cache[index] = self.variants(tokens[index])
-            return variant_cache[index]
-
-        # Names start at a capitalised word, not at an acronym ("ЗСУ", "UN"); the other words are skipped in one pass.
-        openings = [i for i, t in enumerate(tokens) if t.text[:1].isupper() and not (t.text.isupper() and len(t.text) <= 3)]
         next_free = 0  # the first token not inside a name already found
-        for i in openings:
+        for i in words.capitalised():
             if i < next_free:
                 continue
-            firsts = [v for v in variants_at(i) if v in self.longest]
+            firsts, longest = self._name_starts[folded[i]]
+            # Names start at a capitalised word, not at an acronym ("ЗСУ", "UN")
+            if not firsts or (words.words[i].isupper() and len(words.words[i]) <= 3):
+                continue
+            span = 1
+            while span < longest and i + span < count and starts[i + span] > ends[i + span - 1] \
+                    and set(text[ends[i + span - 1]:starts[i + span]]) <= _JOINERS:
+                span += 1
             hit = None
-            if firsts:
-                span, longest = 1, max(self.longest[v] for v in firsts)
-                while span < longest and i + span < len(tokens) \
-                        and set(text[tokens[i + span - 1].end:tokens[i + span].start]) <= _JOINERS \
-                        and tokens[i + span].start > tokens[i + span - 1].end:
-                    span += 1
-                for length in range(span, 0, -1):
-                    pools = [firsts] + [variants_at(i + k) for k in range(1, length)]
-                    keys = [key for key in product(*pools) if key in self.phrases]
-                    if check_plausible:
-                        keys = [key for key in keys if self._plausible(key, tokens, i, self.phrases[key], lowercase_words)]
-                    if keys:
-                        # every reading of the word form stays a candidate ("Бердичів": the town, or the
-                        # genitive of the village Бердичі); disambiguation chooses by context
-                        ids = tuple(sorted({pid for key in keys for pid in self.phrases[key]}))
-                        hit = (length, keys[0], ids)
-                        break
+            for length in range(span, 0, -1):
+                pools = [firsts] + [_variants(folded[i + k]) for k in range(1, length)]
+                keys = [key for key in product(*pools) if key in self.phrases]
+                if check_plausible:
+                    keys = [key for key in keys if self._plausible(key, words, i)]
+                if keys:
+                    # every reading of the word form stays a candidate ("Бердичів": the town, or the
+                    # genitive of the village Бердичі); disambiguation chooses by context
+                    ids = self.phrases[keys[0]] if len(keys) == 1 else \
+                        tuple(sorted({pid for key in keys for pid in self.phrases[key]}))
+                    hit = (length, keys[0], ids)
+                    break
             if hit is None:
                 continue
             length, key, ids = hit
-            start, end = tokens[i].start, tokens[i + length - 1].end
-            mentions.append(Mention(text[start:end], start, end, key, ids, self._role(tokens, i, length, ids)))
+            start, end = starts[i], ends[i + length - 1]
+            mentions.append(Mention(text[start:end], start, end, key, ids, self._role(words, i, length, ids)))
             next_free = i + length
         return mentions
 
-    def _plausible(self, key: tuple[str, ...], tokens: list[Token], i: int, ids: tuple[str, ...],
-                   lowercase_words: set[str]) -> bool:
+    def _plausible(self, key: tuple[str, ...], words: _Words, i: int) -> bool:
         """Reject common words and people's surnames that happen to be village names."""
-        if any(pid.startswith(NOT_SETTLEMENTS) for pid in ids) or len(key) > 1:
+        if len(key) > 1 or key in self._region_keys:
             return True
         word = key[0]
-        if word in self.common_words or tokens[i].folded in self.common_words:
+        folded, starts, ends = words.folded, words.starts, words.ends
+        this = folded[i]
+        if word in self.common_words or this in self.common_words:
             return False
-        if i + 1 < len(tokens) and tokens[i + 1].folded in DIRECTION_WORDS and tokens[i].folded.endswith(("ськое", "ське", "ское", "цкое", "цьке", "ский", "ський")):
+        following = i + 1
+        has_following = following < len(folded)
+        if has_following and folded[following] in DIRECTION_WORDS and this.endswith(("ськое", "ське", "ское", "цкое", "цьке", "ский", "ський")):
             return False  # "Торецкое направление": the Toretsk axis, not the village of Toretske
-        if word != tokens[i].folded and tokens[i].folded.endswith(ADJECTIVE_ENDINGS) and i + 1 < len(tokens):
-            following = tokens[i + 1]
-            adjacent = following.start - tokens[i].end <= 1
-            if adjacent and following.folded not in FUNCTION_WORDS and \
-                    (following.text[:1].islower() or following.folded not in self.longest):
+        if has_following and word != this and this.endswith(ADJECTIVE_ENDINGS):
+            adjacent = starts[following] - ends[i] <= 1
+            if adjacent and folded[following] not in FUNCTION_WORDS and \
+                    (words.words[following][:1].islower() or folded[following] not in self.longest):
                 return False  # "Азовського моря", "Красного Креста": an adjective, not Azovske or Krasne
-        if word in lowercase_words or tokens[i].folded in lowercase_words:
+        lowercase = words.lowercase()
+        if word in lowercase or this in lowercase:
             return False  # the text uses it as an ordinary word elsewhere
-        if word in self.gazetteer.first_names and i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper() \
-                and tokens[i + 1].start - tokens[i].end <= 1:
+        if has_following and word in self.gazetteer.first_names and words.words[following][:1].isupper() \
+                and starts[following] - ends[i] <= 1:
             return False  # "Volodymyr Zelensky": a person, not the town of Volodymyr
         if i > 0:
-            before = tokens[i - 1]
-            adjacent = tokens[i].start - before.end <= 1
-            if adjacent and before.text[:1].isupper() and before.folded in self.gazetteer.first_names:
+            adjacent = starts[i] - ends[i - 1] <= 1
+            if adjacent and words.words[i - 1][:1].isupper() and folded[i - 1] in self.gazetteer.first_names:
                 return False  # "Volodymyr Tymoshenko": a first name, then a surname
         return True
 
-    def _role(self, tokens: list[Token], i: int, length: int, ids: tuple[str, ...]) -> str:
-        settlements = [pid for pid in ids if not pid.startswith(NOT_SETTLEMENTS)]
-        if not settlements:
+    def _role(self, words: _Words, i: int, length: int, ids: tuple[str, ...]) -> str:
+        kinds = self._kinds.get(ids)
+        if kinds is None:
+            kinds = self._kinds[ids] = _Kinds.of(ids, self.gazetteer)
+        if not kinds.settlements:
             return "region"
-        if any(pid.startswith("admin1:") for pid in ids) and \
-                max(self.gazetteer.places[pid].population for pid in settlements) < 100000:
+        if kinds.oblast and kinds.biggest < 100000:
             return "region"  # "Харківщина" is the oblast, whatever village shares the name
-        if any(pid.startswith("water:") for pid in ids):
-            nearby = {t.folded for t in tokens[max(0, i - 3):i + length + 2]}
-            biggest = max(self.gazetteer.places[pid].population for pid in settlements)
-            if nearby & WATER_WORDS or biggest < 100000:
+        folded = words.folded
+        if kinds.water:
+            nearby = set(folded[max(0, i - 3):i + length + 2])
+            if nearby & WATER_WORDS or kinds.biggest < 100000:
                 return "region"  # the Dnipro river, not Dnipro city; the Oskil, not the village of Oskil
-        before = [t.folded for t in tokens[max(0, i - 3):i]]
-        after = tokens[i + length].folded if i + length < len(tokens) else ""
+        before = folded[max(0, i - 3):i]
+        after = folded[i + length] if i + length < len(folded) else ""
         if before and before[-1] in _LINKS and any(w in REGION_WORDS_BEFORE for w in before[:-1]):
             return "region"
-        if before and before[-1] == "на" and tokens[i + length - 1].folded.endswith("і") and length == 1:
+        if before and before[-1] == "на" and folded[i + length - 1].endswith("і") and length == 1:
             return "region"  # "на Запоріжжі", "на Донбасі": the region; the city would be "у Запоріжжі"
         if before and before[-1] in _REGION_OR_INFRASTRUCTURE_BEFORE:
             return "region"  # "im Gebiet Donezk", "barrage Kakhovka"
@@ -212,11 +218,74 @@ class PlaceMatcher:
             return "region"  # "Kakhovka dam", "le barrage de Kakhovka": the dam, not the town
         if after in REGION_WORDS_AFTER:
             return "region"
-        if after in _PAIR_JOINERS and i + length + 2 < len(tokens) and tokens[i + length + 1].text[:1].isupper() \
-                and tokens[i + length + 2].folded in REGION_WORDS_AFTER and tokens[i + length + 2].folded.endswith(("s", "х", "ей")):
+        if after in _PAIR_JOINERS and i + length + 2 < len(folded) and words.words[i + length + 1][:1].isupper() \
+                and folded[i + length + 2] in REGION_WORDS_AFTER and folded[i + length + 2].endswith(("s", "х", "ей")):
             return "region"
         return "place"
 
+
+_FIRST_LETTER = itemgetter(slice(0, 1))  # word[:1]: safe on an empty word
+
+
+class _Words:
+    """A text's tokens as columns (see `WordColumns`), with what the matcher asks of all of them."""
+
+    __slots__ = ("words", "folded", "starts", "ends", "_lowercase")
+
+    def __init__(self, columns: WordColumns):
+        self.words, self.folded, self.starts, self.ends = columns
+        self._lowercase: set[str] | None = None
+
+    def capitalised(self) -> Iterator[int]:
+        """Indices of the words that begin with a capital: picked in C with compress/map, this looks at every word."""
+        return compress(count(), map(str.isupper, map(_FIRST_LETTER, self.words)))
+
+    def lowercase(self) -> set[str]:
+        """The folded words the text writes in lower case somewhere; built in C on first need."""
+        if self._lowercase is None:
+            self._lowercase = set(compress(self.folded, map(str.islower, map(_FIRST_LETTER, self.words))))
+        return self._lowercase
+
+
+def _columns(tokens: list[Token]) -> WordColumns:
+    """Tokens turned into columns, one list per field (zip(*tokens) transposes in C)."""
+    if not tokens:
+        return WordColumns([], [], [], [])
+    words, folded, starts, ends = zip(*tokens)
+    return WordColumns(words, folded, starts, ends)
+
+
+class _NameStarts(dict):
+    """folded word -> (its variants that begin a name in the index, the most words such a name has).
+
+    Filled on first sight of a word (words repeat), so a capitalised word costs one dict lookup."""
+
+    def __init__(self, longest: dict[str, int]):
+        super().__init__()
+        self.longest = longest
+
+    def __missing__(self, word: str) -> tuple[tuple[str, ...], int]:
+        if len(self) > 200_000:
+            self.clear()  # bounded memory on an endless stream of new words
+        firsts = tuple(v for v in _variants(word) if v in self.longest)
+        found = self[word] = (firsts, max((self.longest[v] for v in firsts), default=0))
+        return found
+
+
+class _Kinds(NamedTuple):
+    """What a name's candidate ids are, worked out once per distinct candidate tuple."""
+
+    settlements: bool  # some candidate is a settlement
+    oblast: bool  # some candidate is an oblast
+    water: bool  # some candidate is a river or a sea
+    biggest: int  # population of the biggest settlement
+
+    @classmethod
+    def of(cls, ids: tuple[str, ...], gazetteer: Gazetteer) -> _Kinds:
+        settlements = [pid for pid in ids if not pid.startswith(NOT_SETTLEMENTS)]
+        return cls(bool(settlements), any(pid.startswith("admin1:") for pid in ids),
+                   any(pid.startswith("water:") for pid in ids),
+                   max((gazetteer.places[pid].population for pid in settlements), default=0))
 
 
 @lru_cache(maxsize=65536)
