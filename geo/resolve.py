@@ -10,8 +10,11 @@ import bisect
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,7 +22,6 @@ from .gazetteer import Gazetteer
 from .models import Mention, Place
 from .normalize import fold
 from .toponyms import NOT_SETTLEMENTS
-
 
 
 @dataclass(frozen=True)
@@ -30,17 +32,35 @@ class Resolution:
     regions: frozenset[str]  # admin1 ISO codes ("UA-63") and country codes named in the text
 
 
+class _Ids(NamedTuple):
+    """A mention's candidate ids sorted by kind."""
+
+    settlements: tuple[str, ...]
+    region_codes: tuple[str, ...]  # ISO codes of the oblasts and countries among them
+    oblast: str | None  # the first oblast's ISO code, None if no candidate is an oblast
+
+
+@lru_cache(maxsize=65536)
+def _ids(candidates: tuple[str, ...]) -> _Ids:
+    """Candidate ids split by kind once per distinct tuple (cached: names repeat, and a tuple may hold 100 ids)."""
+    settlements = tuple(pid for pid in candidates if not pid.startswith(NOT_SETTLEMENTS))
+    codes = tuple(pid.split(":", 1)[1] for pid in candidates if pid.startswith(("admin1:", "country:")))
+    oblast = next((pid.split(":", 1)[1] for pid in candidates if pid.startswith("admin1:")), None)
+    return _Ids(settlements, codes, oblast)
+
+
 def settlement_ids(mention: Mention) -> list[str]:
-    return [pid for pid in mention.candidates if not pid.startswith(NOT_SETTLEMENTS)]
+    return list(_ids(mention.candidates).settlements)
 
 
 def named_regions(mentions: list[Mention], gazetteer: Gazetteer) -> frozenset[str]:
     """Oblasts and countries the text names, including towns used as region names ("province de Kharkiv")."""
     found: set[str] = set()
     for mention in mentions:
-        found.update(pid.split(":", 1)[1] for pid in mention.candidates if pid.startswith(("admin1:", "country:")))
-        if mention.role == "region" and settlement_ids(mention):
-            found.add(_largest(mention, gazetteer).admin1_iso)
+        ids = _ids(mention.candidates)
+        found.update(ids.region_codes)
+        if mention.role == "region" and ids.settlements:
+            found.add(_largest(ids.settlements, gazetteer).admin1_iso)
     return frozenset(found)
 
 
@@ -48,11 +68,14 @@ def region_spots(mentions: list[Mention], gazetteer: Gazetteer) -> list[tuple[st
     """(oblast ISO code, offset) of every region name in the text."""
     spots = []
     for mention in mentions:
-        if mention.role == "region" or any(pid.startswith("admin1:") for pid in mention.candidates):
+        if mention.role == "region" or _ids(mention.candidates).oblast is not None:
             iso = _region_iso(mention, gazetteer)
             if iso:
                 spots.append((iso, mention.start))
     return spots
+
+
+_NO_QUALIFIERS: frozenset[str] = frozenset()
 
 
 def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Resolution:
@@ -70,15 +93,15 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
             qualifiers_of_key[mention.key].add(qualified[mention.start])
     groups: dict[tuple[tuple[str, ...], str], list[Mention]] = defaultdict(list)
     for mention in mentions:
-        if mention.role != "region" and settlement_ids(mention):
-            isos = qualifiers_of_key.get(mention.key, set())
+        if mention.role != "region" and _ids(mention.candidates).settlements:
+            isos = qualifiers_of_key.get(mention.key, _NO_QUALIFIERS)
             # an unqualified repeat joins the one qualified reading, if the report gave only one
             iso = qualified.get(mention.start) or (next(iter(isos)) if len(isos) == 1 else "")
             groups[(mention.key, iso)].append(mention)
 
     candidates_of = {}
     for key, ms in groups.items():
-        places = [gazetteer.places[p] for p in settlement_ids(ms[0])]
+        places = list(map(gazetteer.places.__getitem__, _ids(ms[0].candidates).settlements))
         if key[1]:
             places = [p for p in places if p.admin1_iso == key[1]] or places
         candidates_of[key] = _own_names_first(places, key[0])
@@ -90,11 +113,12 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
     certain = {p.admin1_iso for p in chosen.values() if p.country in ("UA", "RU")}
     distant = frozenset(iso for iso in regions if certain and iso not in certain and "-" in iso)
     spots = region_spots(mentions, gazetteer)
+    starts = {key: sorted(m.start for m in ms) for key, ms in groups.items()}
     open_keys: dict[tuple[tuple[str, ...], str], _Candidates] = {}
     for key, places in candidates_of.items():
         if key in chosen:
             continue
-        near = {iso for iso, start in spots if any(abs(start - m.start) < 80 for m in groups[key])}
+        near = {iso for iso, start in spots if _nearest_gap((start,), starts[key]) < 80}
         strong, weak = (regions - distant) | (distant & near), distant - near
         clear = _obvious(places, strong)
         if clear is not None:
@@ -102,18 +126,29 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
         else:
             open_keys[key] = _Candidates(places, strong, weak)
     # Then the rest, by closeness to what is already placed; twice, so new choices help the others.
-    starts = {key: sorted(m.start for m in ms) for key, ms in groups.items()}
+    # The places chosen so far stay; each open name's closeness to every other name is worked out once.
+    closeness_of = {key: {other: _closeness(starts[key], starts[other]) for other in groups if other[0] != key[0]}
+                    for key in open_keys}  # not the same name read in another oblast
+    fixed_anchors = {key: _anchors(chosen.items(), closeness_of[key]) for key in open_keys}
     for _ in range(2 if len(open_keys) > 1 else 1):
         for key, candidates in open_keys.items():
-            anchors: dict[str, tuple[Place, float]] = {}
-            for other, place in chosen.items():
-                if other[0] != key[0]:  # not the same name read in another oblast
-                    closeness = _closeness(starts[key], starts[other])
-                    if closeness > anchors.get(place.place_id, (place, 0.0))[1]:
-                        anchors[place.place_id] = (place, closeness)
+            # in the order the original loop met them: the fixed places first, then the open names chosen so far
+            anchors = _anchors(((other, chosen[other]) for other in open_keys if other in chosen), closeness_of[key],
+                               dict(fixed_anchors[key]))
             chosen[key] = candidates.best(list(anchors.values()))
     pairs = tuple((m, chosen[key]) for key, ms in groups.items() for m in ms)
     return Resolution(tuple(sorted(pairs, key=lambda pair: pair[0].start)), regions)
+
+
+def _anchors(placed: Iterable[tuple[tuple[tuple[str, ...], str], Place]], closeness_of: dict[tuple[tuple[str, ...], str], float],
+             anchors: dict[str, tuple[Place, float]] | None = None) -> dict[str, tuple[Place, float]]:
+    """Placed names as anchors: place_id -> (place, closeness), the closest mention of a place counting."""
+    anchors = {} if anchors is None else anchors
+    for other, place in placed:
+        closeness = closeness_of.get(other)
+        if closeness is not None and closeness > anchors.get(place.place_id, (place, 0.0))[1]:
+            anchors[place.place_id] = (place, closeness)
+    return anchors
 
 
 # What may stand between a village and the oblast that qualifies it: "Andriivka, Donetsk region",
@@ -141,15 +176,18 @@ def oblast_qualifiers(mentions: list[Mention], gazetteer: Gazetteer, text: str) 
 
 
 def _region_iso(mention: Mention, gazetteer: Gazetteer) -> str:
-    for pid in mention.candidates:
-        if pid.startswith("admin1:"):
-            return pid.split(":", 1)[1]
-    return _largest(mention, gazetteer).admin1_iso if settlement_ids(mention) else ""
+    ids = _ids(mention.candidates)
+    if ids.oblast is not None:
+        return ids.oblast
+    return _largest(ids.settlements, gazetteer).admin1_iso if ids.settlements else ""
 
 
-def _largest(mention: Mention, gazetteer: Gazetteer) -> Place:
+_POPULATION = attrgetter("population")
+
+
+def _largest(settlements: tuple[str, ...], gazetteer: Gazetteer) -> Place:
     """The biggest settlement a name may stand for: the one "province de Kharkiv" names."""
-    return max((gazetteer.places[p] for p in settlement_ids(mention)), key=lambda p: p.population)
+    return max(map(gazetteer.places.__getitem__, settlements), key=_POPULATION)
 
 
 class _Candidates:
@@ -187,13 +225,24 @@ def _skeleton(name: str) -> str:
     return _VOWELS.sub("", fold(name).translate(_CYRILLIC_TO_LATIN).replace("g", "h"))
 
 
+def _skeletons(place: Place) -> set[str]:
+    return {_skeleton(n) for n in (place.name, place.name_uk, place.name_ru) if n}
+
+
 def _own_names_first(places: list[Place], key: tuple[str, ...]) -> list[Place]:
     """A historical alias never beats a town's own name: GeoNames lists 'Slov'yansk' among Nikopol's old names,
     but 'Sloviansk' is Sloviansk.  Kept when the alias holder dwarfs every town named so (Dnipropetrovsk)."""
     if len(places) < 2:
         return places
+    # Only a town (10,000 people) can be an alias holder: without one, or if every one has the name, nothing is dropped.
+    towns = [p for p in places if p.population >= 10000]
+    if not towns:
+        return places
     wanted = _skeleton(" ".join(key))
-    own = [p for p in places if wanted in {_skeleton(n) for n in (p.name, p.name_uk, p.name_ru) if n}]
+    if all(wanted in _skeletons(p) for p in towns):
+        return places
+
+    own = [p for p in places if wanted in _skeletons(p)]
     if not own or len(own) == len(places):
         return places
     # by place_id: one gazetteer record per id, and comparing whole records field by field is slow
@@ -211,9 +260,11 @@ def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:
     places = domestic or places  # "New York" in a report about Toretsk is Niu-York, not the city abroad
     if len(places) == 1:
         return places[0]
-    biggest = sorted(places, key=lambda p: -p.population)
-    if biggest[0].population >= 100000 and biggest[0].population >= 10 * max(1, biggest[1].population):
-        return biggest[0]  # Kyiv is the capital even in a report about a village called Kyiv's oblast
+    # the biggest (the first of equals, as a stable sort gives) and the runner-up's size; sorting plain ints is quick
+    populations = list(map(_POPULATION, places))
+    top, runner_up = sorted(populations, reverse=True)[:2]
+    if top >= 100000 and top >= 10 * max(1, runner_up):
+        return places[populations.index(top)]  # Kyiv is the capital even in a report about a village called Kyiv's oblast
     in_context = [p for p in places if p.admin1_iso in regions]
     if len(in_context) == 1:
         return in_context[0]
@@ -227,22 +278,22 @@ def _closeness(these: list[int], those: list[int]) -> float:
     return 3.0 if gap < 40 else 1.0 if gap < 80 else 0.5 if gap < 400 else 0.25
 
 
-def _nearest_gap(offsets: list[int], sorted_others: list[int]) -> int:
+def _nearest_gap(offsets: Iterable[int], sorted_others: list[int]) -> int:
     """The smallest distance between an offset and another; by bisection, so a name repeated a thousand times
     in a long report costs n log n, not n squared."""
-    best = None
+    best = 10 ** 9
     for offset in offsets:
         i = bisect.bisect_left(sorted_others, offset)
-        for j in (i - 1, i):
-            if 0 <= j < len(sorted_others):
-                gap = abs(offset - sorted_others[j])
-                best = gap if best is None or gap < best else best
-    return best if best is not None else 10 ** 9
+        if i < len(sorted_others) and sorted_others[i] - offset < best:
+            best = sorted_others[i] - offset
+        if i > 0 and offset - sorted_others[i - 1] < best:
+            best = offset - sorted_others[i - 1]
+    return best
 
 
 def _static_score(place: Place, regions: frozenset[str], weak_regions: frozenset[str] = frozenset()) -> float:
     """What speaks for a candidate before looking at the other places: size, a named oblast, Ukraine."""
-    score = 0.35 * math.log10(place.population + 1)
+    score = _size_score(place.population)
     if place.admin1_iso in regions:
         score += 2.5
     elif place.admin1_iso in weak_regions:
@@ -254,3 +305,9 @@ def _static_score(place: Place, regions: frozenset[str], weak_regions: frozenset
     if place.precision == "exact":
         score += 0.3
     return score
+
+
+@lru_cache(maxsize=65536)
+def _size_score(population: int) -> float:
+    """The weight of a population (cached: many villages share a size, and log10 is a call)."""
+    return 0.35 * math.log10(population + 1)
