@@ -40,8 +40,7 @@ class Extractor:
     def extract(self, report: Report) -> tuple[list[Event], list[Unresolved]]:
         """Every settlement the report names, with the status the report gives it."""
         text = report.text
-        tokens = tokenize(text)
-        mentions = self.matcher.match(text, tokens)
+        mentions = self.matcher.match(text)  # tokenizes into word columns itself: no Token made per word
         if self.ner is not None:
             mentions = sorted(mentions + self.ner.propose(text, mentions), key=lambda m: m.start)
         resolution = resolve(mentions, self.gazetteer, text)
