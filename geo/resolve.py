@@ -274,7 +274,8 @@ def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:
 def _closeness(these: list[int], those: list[int]) -> float:
     """3.0 when two names stand side by side ("Andriivka, south of Bakhmut"), less when far apart in the text
     (both lists of offsets sorted)."""
-    gap = _nearest_gap(these, those)
+    # most names occur once: then the gap is a plain difference, no bisection needed
+    gap = abs(these[0] - those[0]) if len(these) == 1 and len(those) == 1 else _nearest_gap(these, those)
     return 3.0 if gap < 40 else 1.0 if gap < 80 else 0.5 if gap < 400 else 0.25
 
 

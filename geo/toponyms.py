@@ -105,7 +105,7 @@ class PlaceMatcher:
         for key in self.phrases:
             if len(key) > self.longest.get(key[0], 0):
                 self.longest[key[0]] = len(key)
-        self._name_starts = _NameStarts(self.longest)
+        self._name_starts = _NameStarts(self.phrases, self.longest)
         self._kinds: dict[tuple[str, ...], _Kinds] = {}
 
     @staticmethod
@@ -133,7 +133,7 @@ class PlaceMatcher:
         for i in words.capitalised():
             if i < next_free:
                 continue
-            firsts, longest = self._name_starts[folded[i]]
+            firsts, longest, one_word_keys = self._name_starts[folded[i]]
             # Names start at a capitalised word, not at an acronym ("ЗСУ", "UN")
             if not firsts or (words.words[i].isupper() and len(words.words[i]) <= 3):
                 continue
@@ -143,8 +143,11 @@ class PlaceMatcher:
                 span += 1
             hit = None
             for length in range(span, 0, -1):
-                pools = [firsts] + [_variants(folded[i + k]) for k in range(1, length)]
-                keys = [key for key in product(*pools) if key in self.phrases]
+                if length == 1:
+                    keys = list(one_word_keys)
+                else:
+                    pools = [firsts] + [_variants(folded[i + k]) for k in range(1, length)]
+                    keys = [key for key in product(*pools) if key in self.phrases]
                 if check_plausible:
                     keys = [key for key in keys if self._plausible(key, words, i)]
                 if keys:
@@ -256,19 +259,22 @@ def _columns(tokens: list[Token]) -> WordColumns:
 
 
 class _NameStarts(dict):
-    """folded word -> (its variants that begin a name in the index, the most words such a name has).
+    """folded word -> (its variants that begin a name in the index, the most words such a name has,
+    the one-word names among its variants as index keys).
 
     Filled on first sight of a word (words repeat), so a capitalised word costs one dict lookup."""
 
-    def __init__(self, longest: dict[str, int]):
+    def __init__(self, phrases: dict[tuple[str, ...], tuple[str, ...]], longest: dict[str, int]):
         super().__init__()
+        self.phrases = phrases
         self.longest = longest
 
-    def __missing__(self, word: str) -> tuple[tuple[str, ...], int]:
+    def __missing__(self, word: str) -> tuple[tuple[str, ...], int, tuple[tuple[str], ...]]:
         if len(self) > 200_000:
             self.clear()  # bounded memory on an endless stream of new words
         firsts = tuple(v for v in _variants(word) if v in self.longest)
-        found = self[word] = (firsts, max((self.longest[v] for v in firsts), default=0))
+        one_word_keys = tuple((v,) for v in firsts if (v,) in self.phrases)
+        found = self[word] = (firsts, max((self.longest[v] for v in firsts), default=0), one_word_keys)
         return found
 
 
