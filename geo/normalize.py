@@ -74,7 +74,21 @@ def word_columns(text: str) -> WordColumns:
         words[i:i + 1] = [word for word, _, _ in pieces]
         starts[i:i + 1] = [start for _, start, _ in pieces]
         ends[i:i + 1] = [end for _, _, end in pieces]
-    return WordColumns(words, list(map(fold, words)), starts, ends)
+    return WordColumns(words, list(map(_FOLDED.__getitem__, words)), starts, ends)
+
+
+class _FoldedWords(dict):
+    """word -> fold(word) for `word_columns`: a hit is a dict lookup done in C by map(), quicker than going
+    through the lru_cache wrapper for each of a report's 500 words; a new word is folded once."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > 262144:
+            self.clear()  # bounded memory on an endless stream of new words
+        folded = self[word] = fold(word)
+        return folded
+
+
+_FOLDED = _FoldedWords()
 
 
 def _words_with_apostrophes(text: str, starts: list[int], ends: list[int]) -> list[int]:

@@ -265,6 +265,8 @@ def _obvious(places: list[Place], regions: frozenset[str]) -> Place | None:
     top, runner_up = sorted(populations, reverse=True)[:2]
     if top >= 100000 and top >= 10 * max(1, runner_up):
         return places[populations.index(top)]  # Kyiv is the capital even in a report about a village called Kyiv's oblast
+    if not regions:  # the first pass, before any region counts
+        return None
     in_context = [p for p in places if p.admin1_iso in regions]
     if len(in_context) == 1:
         return in_context[0]
