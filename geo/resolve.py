@@ -130,12 +130,15 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
     closeness_of = {key: {other: _closeness(starts[key], starts[other]) for other in groups if other[0] != key[0]}
                     for key in open_keys}  # not the same name read in another oblast
     fixed_anchors = {key: _anchors(chosen.items(), closeness_of[key]) for key in open_keys}
+    scored_with: dict[tuple[tuple[str, ...], str], list[tuple[Place, float]]] = {}
     for _ in range(2 if len(open_keys) > 1 else 1):
         for key, candidates in open_keys.items():
-            # in the order the original loop met them: the fixed places first, then the open names chosen so far
-            anchors = _anchors(((other, chosen[other]) for other in open_keys if other in chosen), closeness_of[key],
-                               dict(fixed_anchors[key]))
-            chosen[key] = candidates.best(list(anchors.values()))
+            # the fixed places first, then the open names chosen so far, in the order they were placed
+            anchors = list(_anchors(((other, chosen[other]) for other in open_keys if other in chosen),
+                                    closeness_of[key], dict(fixed_anchors[key])).values())
+            if anchors != scored_with.get(key):  # the same anchors as last round give the same choice
+                chosen[key] = candidates.best(anchors)
+                scored_with[key] = anchors
     pairs = tuple((m, chosen[key]) for key, ms in groups.items() for m in ms)
     return Resolution(tuple(sorted(pairs, key=lambda pair: pair[0].start)), regions)
 
