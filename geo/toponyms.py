@@ -127,7 +127,7 @@ class PlaceMatcher:
         tagged as a place."""
         words = _Words(word_columns(text) if tokens is None else _columns(tokens))
         folded, starts, ends = words.folded, words.starts, words.ends
-        count = len(folded)
+        n_words = len(folded)
         mentions: list[Mention] = []
         next_free = 0  # the first token not inside a name already found
         for i in words.capitalised():
@@ -138,7 +138,7 @@ class PlaceMatcher:
             if not firsts or (words.words[i].isupper() and len(words.words[i]) <= 3):
                 continue
             span = 1
-            while span < longest and i + span < count and starts[i + span] > ends[i + span - 1] \
+            while span < longest and i + span < n_words and starts[i + span] > ends[i + span - 1] \
                     and set(text[ends[i + span - 1]:starts[i + span]]) <= _JOINERS:
                 span += 1
             hit = None
