@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -88,7 +89,14 @@ def _union(patterns: list[str]) -> re.Pattern[str]:
 
 
 def _prefiltered_union(patterns: list[str]) -> Prefiltered:
-    return Prefiltered(_union(patterns), patterns)
+    return Prefiltered(patterns, lambda keep: _union(kept) if (kept := [p for p in patterns if keep(p)]) else None)
+
+
+def _month_union(months: dict[str, list[str]], keep: Callable[[str], bool]) -> re.Pattern[str] | None:
+    """Named groups m1..m12, each the union of that month's names `keep` accepts."""
+    kept = {k: [p for p in v if keep(p)] for k, v in months.items()}
+    return re.compile("|".join(f"(?P<m{k}>{_alternation(v)})" for k, v in kept.items() if v), re.IGNORECASE) \
+        if any(kept.values()) else None
 
 
 @lru_cache(maxsize=4)
@@ -104,8 +112,7 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
         hypothetical=_prefiltered_union(data["cues"]["hypothetical"]),
         reference_after=_union(data["reference"]["after"]),
         past=_prefiltered_union(data["past"]["markers"]),
-        months=Prefiltered(re.compile("|".join(f"(?P<m{k}>{_alternation(v)})" for k, v in data["months"].items()), re.IGNORECASE),
-                           [p for v in data["months"].values() for p in v]),
+        months=Prefiltered([p for v in data["months"].values() for p in v], lambda keep: _month_union(data["months"], keep)),
         metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
         metonymy_after=_union(data["metonymy"]["after"]),
     )

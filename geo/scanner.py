@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
+from typing import NamedTuple
 
 try:  # the parser behind `re`; used once per pattern to learn which letters it can start with
     from re import _constants as _C
@@ -21,7 +22,7 @@ except ImportError:  # pragma: no cover - other Pythons: every pattern is tried 
     _C = _P = None
 
 _WORD_START = re.compile(r"\b\w")
-PREFIX_LENGTH = 6  # characters of each pattern's start that the prefilter checks
+PREFIX_LENGTH = 8  # characters of each pattern's start that the prefilter checks
 _CATEGORIES = {"CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w",
                "CATEGORY_NOT_WORD": r"\W", "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D"}
 
@@ -75,9 +76,18 @@ def _first(items: list) -> set[str] | None:
     return None
 
 
-# A pattern's start as classes of characters: a class is a set of literal characters and escapes like "\\s";
-# a prefix opening with _BOUNDARY can only match at a word boundary.
-Prefix = tuple[frozenset[str], ...]
+class _Run(NamedTuple):
+    """A run of `low` to `high` characters of one class inside a prefix ("\\s+", "\\w*"): the prefix goes on after
+    it, so "russian\\s+(?:flag|tricolour)" is told from "Russian forces" in C, not by trying the pattern."""
+
+    chars: frozenset[str]
+    low: int
+    high: int
+
+
+# A pattern's start as classes of characters: a class is a set of literal characters and escapes like "\\s"
+# (or a _Run of them); a prefix opening with _BOUNDARY can only match at a word boundary.
+Prefix = tuple["frozenset[str] | _Run", ...]
 _BOUNDARY = frozenset({r"\b"})
 _ANY = frozenset({r"\s", r"\S"})
 
@@ -125,6 +135,9 @@ def _walk(items: list, prefix: Prefix, then: Callable[[Prefix], list[Prefix]]) -
             return _walk(list(arg[-1]), prefix, rest)
         elif op is _C.BRANCH:
             return [found for branch in arg[1] for found in _walk(list(branch), prefix, rest)]
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and arg[1] != 1 and prefix not in ((), (_BOUNDARY,)) \
+                and _single_class(list(arg[2])) is not None:
+            prefix += (_Run(_single_class(list(arg[2])), arg[0], arg[1]),)
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
             low, high, sub = arg
             once = _walk(list(sub), prefix, rest if high == 1 else lambda longer: [longer])
@@ -132,6 +145,22 @@ def _walk(items: list, prefix: Prefix, then: Callable[[Prefix], list[Prefix]]) -
         else:
             return [prefix]
     return then(prefix)
+
+
+def _single_class(items: list) -> frozenset[str] | None:
+    """The class of a sub-pattern that is one character ("\\s", "[ée]"), else None."""
+    if len(items) != 1:
+        return None
+    op, arg = items[0]
+    if op is _C.LITERAL:
+        return frozenset(chr(arg))
+    if op is _C.IN:
+        return _char_class(arg)
+    return _ANY if op is _C.ANY else None
+
+
+def _chars(element: frozenset[str] | _Run) -> frozenset[str]:
+    return element.chars if isinstance(element, _Run) else element
 
 
 def _char_class(items: list) -> frozenset[str] | None:
@@ -157,7 +186,7 @@ class _Starts:
     def __init__(self, prefixes: list[Prefix], lowered: bool = False):
         at_words = all(prefix[0] == _BOUNDARY for prefix in prefixes)
         prefixes = [prefix[1:] if prefix[0] == _BOUNDARY else prefix for prefix in prefixes]
-        forms = _case_forms({ch for prefix in prefixes for chars in prefix for ch in chars if len(ch) == 1})
+        forms = _case_forms({ch for prefix in prefixes for element in prefix for ch in _chars(element) if len(ch) == 1})
         if lowered:
             forms = {ch: _lower_forms(form) for ch, form in forms.items()}
         rests: dict[str, set[Prefix]] = {}  # by first character (each case form) or first escape ("\\d")
@@ -197,14 +226,20 @@ def _trie(prefixes: set[Prefix], forms: dict[str, str]) -> str:
     """Shared starts factored out, so that a failing branch costs one character test."""
     if any(not prefix for prefix in prefixes):
         return ""  # a shorter prefix already admits this position
-    by_first: dict[frozenset[str], set[Prefix]] = {}
+    by_first: dict[frozenset[str] | _Run, set[Prefix]] = {}
     for prefix in prefixes:
         by_first.setdefault(prefix[0], set()).add(prefix[1:])
     branches = []
-    for chars, rest in sorted(by_first.items(), key=lambda item: sorted(item[0])):
-        spelled = "".join(ch if len(ch) == 2 else re.escape(forms[ch]) for ch in sorted(chars))
-        branches.append(f"[{spelled}]{_trie(rest, forms)}")
+    for element, rest in sorted(by_first.items(), key=lambda item: _spelled(item[0], forms)):
+        branches.append(_spelled(element, forms) + _trie(rest, forms))
     return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+def _spelled(element: frozenset[str] | _Run, forms: dict[str, str]) -> str:
+    spelled = "[" + "".join(ch if len(ch) == 2 else re.escape(forms[ch]) for ch in sorted(_chars(element))) + "]"
+    if isinstance(element, _Run):
+        spelled += f"{{{element.low},{'' if element.high == _C.MAXREPEAT else element.high}}}"
+    return spelled
 
 
 @cache
@@ -251,8 +286,8 @@ def _case_forms(chars: set[str]) -> dict[str, str]:
 class PatternScanner:
     """`finditer(text)` yields (name, start, end) for every non-overlapping match of the named patterns.
 
-    A word start is tried with the patterns that can begin with its first two letters (`_pairs`): most
-    words that pass the prefilter ("russian", "dans") fail after a handful of patterns, not a hundred."""
+    A word start is tried with the patterns that can begin with its first two letters (see `_two_letters`):
+    most words that pass the prefilter fail after a handful of patterns, not a hundred."""
 
     def __init__(self, groups: dict[str, list[str]], flags: int = re.IGNORECASE):
         buckets: dict[str, dict[str, list[str]]] = {}
@@ -272,29 +307,33 @@ class PatternScanner:
                         buckets.setdefault(letter, {}).setdefault(name, []).append(body)
         order = list(groups)
         self._by_letter = {letter: _compile(_merge(order, named, everywhere), flags) for letter, named in buckets.items()}
-        # Word starts worth a look, found in C: where some pattern's first few letters stand (all words if unknown).
-        bodies = dict.fromkeys(body for named in (*buckets.values(), everywhere) for bs in named.values() for body in bs)
-        self._starts = _Starts.of(["\\b" + body for body in bodies])  # each pattern once, though in several buckets
         self._everywhere = _compile(_merge(order, {}, everywhere), flags) if everywhere else None
-        self._loose = Prefiltered(_compile({n: loose[n] for n in order if n in loose}, flags),
-                                  [p for n in order for p in loose.get(n, [])]) if loose else None
-        self._lowered_starts = _Starts.of(["\\b" + body for body in bodies], lowered=True) \
-            if self._starts is not None and _lowering_keeps_words() else None
-        self._pairs, self._firsts = _pair_buckets({letter: _merge(order, named, everywhere) for letter, named in buckets.items()},
-                                                  flags)
+        self._loose = Prefiltered([p for n in order for p in loose.get(n, [])],
+                                  lambda keep: _compile_kept({n: loose[n] for n in order if n in loose}, keep, flags)
+                                  ) if loose else None
+        self._bodies = list(dict.fromkeys(body for named in (*buckets.values(), everywhere) for bs in named.values() for body in bs))
+        self._original_starts: _Starts | None | bool = False  # built on first use: only texts that can't be lowered need it
+        # Word starts worth a look, found in C: where some pattern's first few letters stand (all words if unknown).
+        self._starts = _Starts.of(["\\b" + body for body in self._bodies], lowered=True) if _lowering_keeps_words() else None
 
-    def _word_starts(self, text: str) -> list[int]:
-        if self._starts is None:
-            return [word.start() for word in _WORD_START.finditer(text)]
-        return self._starts(text)
+        def named_subset(named: dict[str, list[str]]) -> Callable[[Callable[[str], bool]], re.Pattern[str] | None]:
+            return lambda keep: _compile_kept(named, lambda body: keep("\\b" + body), flags)
+
+        self._pairs: dict[str, re.Pattern[str]] = {}
+        self._firsts: dict[str, re.Pattern[str] | None] = {}
+        for letter, named in buckets.items():
+            merged = _merge(order, named, everywhere)
+            pairs, self._firsts[letter] = _two_letters(["\\b" + b for bodies in merged.values() for b in bodies],
+                                                      named_subset(merged))
+            self._pairs.update({letter + second: pattern for second, pattern in pairs.items()})
 
     def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
-        lowered = _lowered(text) if self._lowered_starts is not None else None
+        lowered = _lowered(text) if self._starts is not None else None
         found: list[tuple[int, int, str]] = []
         busy_until = 0
         if lowered is not None:
             pairs, firsts, everywhere = self._pairs, self._firsts, self._everywhere
-            for start in self._lowered_starts(lowered):
+            for start in self._starts(lowered):
                 if start < busy_until:
                     continue
                 # the patterns for these two letters; for a pair no pattern names, those that admit any second letter
@@ -318,50 +357,59 @@ class PatternScanner:
         for start, end, name in found:
             yield name, start, end
 
+    def _word_starts(self, text: str) -> list[int]:
+        """Candidate starts in a text whose lowering shifts offsets ("İ"): rare, so the prefilter is built when needed."""
+        if self._original_starts is False:
+            self._original_starts = _Starts.of(["\\b" + body for body in self._bodies])
+        if self._original_starts is None:
+            return [word.start() for word in _WORD_START.finditer(text)]
+        return self._original_starts(text)
 
-def _second_letters(body: str) -> set[str] | None:
-    """The second characters (lowered) a match of `body` can have; None when any may follow, or can't be told."""
-    found = _prefixes("\\b" + body)
+
+def _letters_at(pattern: str, index: int) -> set[str] | None:
+    """The characters (lowered) a match of `pattern` can have at `index`; None when any may stand there, or can't be told."""
+    found = _prefixes(pattern)
     if found is None:
         return None
-    seconds: set[str] = set()
+    letters: set[str] = set()
     for prefix in found:
-        if len(prefix) < 3 or any(len(ch) > 1 for ch in prefix[2]):  # (\\b, first, second): an escape admits too much
-            return None
-        seconds |= prefix[2]
-    return {lowered for ch in seconds for lowered in _lower_forms(_char_forms(ch))}
+        prefix = prefix[1:] if prefix[:1] == (_BOUNDARY,) else prefix
+        if len(prefix) <= index or isinstance(prefix[index], _Run) or any(len(ch) > 1 for ch in prefix[index]):
+            return None  # an escape ("\\w") or a run admits too much to list
+        letters |= {lowered for ch in prefix[index] for lowered in _lower_forms(_char_forms(ch))}
+    return letters
 
 
-def _pair_buckets(by_letter: dict[str, dict[str, list[str]]], flags: int
-                  ) -> tuple[dict[str, re.Pattern[str]], dict[str, re.Pattern[str] | None]]:
-    """Each first letter's patterns split by the second letter, in their order: ({"ro": ...}, {"r": ...}).
+def _two_letters(patterns: list[str], build: Callable[[Callable[[str], bool]], re.Pattern[str] | None]
+                 ) -> tuple[dict[str, re.Pattern[str]], re.Pattern[str] | None]:
+    """The patterns (all of one first letter) split by their second letter: ({second letter: union}, union of the rest).
 
-    The second table holds, by first letter, the patterns whose second letter is not known; any other
-    pattern can't match where the second letter is one it doesn't name, so leaving it out changes nothing."""
-    compiled: dict[tuple, re.Pattern[str] | None] = {}
+    `build(keep)` compiles the union, in the original order, of the patterns `keep` accepts.  The second value
+    holds the patterns whose second letter is not known; any other pattern can't match where the second
+    letter is one it doesn't name, so leaving it out of that letter's union changes no match."""
+    seconds = {pattern: _letters_at(pattern, 1) for pattern in patterns}
+    compiled: dict[frozenset[str], re.Pattern[str] | None] = {}
 
-    def subset(named: dict[str, list[str]], keep: Callable[[str], bool]) -> re.Pattern[str] | None:
-        kept = {n: [b for b in bodies if keep(b)] for n, bodies in named.items()}
-        kept = {n: bodies for n, bodies in kept.items() if bodies}
-        key = tuple((n, tuple(bodies)) for n, bodies in kept.items())
-        if key not in compiled:
-            compiled[key] = _compile(kept, flags) if kept else None
-        return compiled[key]
+    def union(keep: frozenset[str]) -> re.Pattern[str] | None:
+        if keep not in compiled:
+            compiled[keep] = build(keep.__contains__)
+        return compiled[keep]
 
-    pairs: dict[str, re.Pattern[str]] = {}
-    firsts: dict[str, re.Pattern[str] | None] = {}
-    for letter, named in by_letter.items():
-        seconds = {body: _second_letters(body) for bodies in named.values() for body in bodies}
-        firsts[letter] = subset(named, lambda body: seconds[body] is None)
-        for second in set().union(*(s for s in seconds.values() if s is not None)):
-            pattern = subset(named, lambda body: seconds[body] is None or second in seconds[body])
-            if pattern is not None:
-                pairs[letter + second] = pattern
-    return pairs, firsts
+    pairs = {}
+    for second in sorted(set().union(*(s for s in seconds.values() if s is not None))):
+        pattern = union(frozenset(p for p, s in seconds.items() if s is None or second in s))
+        if pattern is not None:
+            pairs[second] = pattern
+    return pairs, union(frozenset(p for p, s in seconds.items() if s is None))
 
 
 def _merge(order: list[str], named: dict[str, list[str]], everywhere: dict[str, list[str]]) -> dict[str, list[str]]:
     return {n: named.get(n, []) + everywhere.get(n, []) for n in order if named.get(n) or everywhere.get(n)}
+
+
+def _compile_kept(named: dict[str, list[str]], keep: Callable[[str], bool], flags: int) -> re.Pattern[str] | None:
+    kept = {n: [p for p in ps if keep(p)] for n, ps in named.items()}
+    return _compile({n: ps for n, ps in kept.items() if ps}, flags) if any(kept.values()) else None
 
 
 def _compile(named: dict[str, list[str]], flags: int) -> re.Pattern[str]:
@@ -371,29 +419,55 @@ def _compile(named: dict[str, list[str]], flags: int) -> re.Pattern[str]:
 class Prefiltered:
     """A compiled union of patterns that is tried only where one of them could start: same matches, less work.
 
-    `re` tries a union's every alternative at every position; most clauses hold none of the patterns."""
+    `re` tries a union's every alternative at every position; most clauses hold none of the patterns.
+    `build(keep)` compiles the union, in order, of the patterns `keep` accepts: a start is tried with the
+    patterns that can begin with its first two letters only."""
 
-    def __init__(self, union: re.Pattern[str], patterns: list[str]):
-        self.union = union
-        self._starts = _Starts.of(patterns)
+    def __init__(self, patterns: list[str], build: Callable[[Callable[[str], bool]], re.Pattern[str] | None]):
+        self.union = build(lambda pattern: True)
+        self._patterns = patterns
+        self._plain = not patterns or any(_prefixes(pattern) is None for pattern in patterns)  # starts can't be told
+        self._original_starts: _Starts | None | bool = False  # built on first use, like PatternScanner's
+        self._starts = _Starts.of(patterns, lowered=True) if not self._plain and _lowering_keeps_words() else None
+        firsts = {pattern: _letters_at(pattern, 0) for pattern in patterns}
+        self._pairs: dict[str, re.Pattern[str]] = {}
+        self._firsts: dict[str, re.Pattern[str] | None] = {}
+        for letter in sorted(set().union(*(f for f in firsts.values() if f is not None))):
+            pairs, self._firsts[letter] = _two_letters([p for p, f in firsts.items() if f is None or letter in f], build)
+            self._pairs.update({letter + second: pattern for second, pattern in pairs.items()})
+        unknown = [p for p, f in firsts.items() if f is None]
+        self._anyletter = build(set(unknown).__contains__) if unknown else None
+
+    def _tries(self, text: str) -> Iterator[tuple[int, re.Pattern[str] | None]]:
+        """Each candidate start with the union to try there (None: nothing can match)."""
+        lowered = _lowered(text) if self._starts is not None else None
+        if lowered is None:
+            if self._original_starts is False:
+                self._original_starts = _Starts.of(self._patterns)
+            for start in self._original_starts(text):
+                yield start, self.union
+            return
+        pairs, firsts, anyletter = self._pairs, self._firsts, self._anyletter
+        for start in self._starts(lowered):
+            yield start, pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
 
     def search(self, text: str) -> re.Match[str] | None:
-        if self._starts is None:
+        if self._plain:
             return self.union.search(text)
-        for start in self._starts(text):
-            match = self.union.match(text, start)
+        for start, union in self._tries(text):
+            match = union.match(text, start) if union is not None else None
             if match:
                 return match
         return None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self._starts is None:
+        if self._plain:
             yield from self.union.finditer(text)
             return
         busy_until = 0
-        for start in self._starts(text):
+        for start, union in self._tries(text):
             if start >= busy_until:
-                match = self.union.match(text, start)
+                match = union.match(text, start) if union is not None else None
                 if match:  # never empty: every prefix holds a character
                     busy_until = match.end()
                     yield match
