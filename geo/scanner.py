@@ -201,8 +201,11 @@ class _Starts:
                             for form, rest in sorted(rests.items()))
         self._anywhere = self._after_gap = self._at_start = None
         if at_words and all(re.fullmatch(r"\w", form) if len(form) == 1 else form in (r"\w", r"\d") for form in rests):
-            # Opening on the non-word character before a word lets `re` skip ahead to it with a character set.
-            self._after_gap = re.compile(rf"\W(?:{dispatch})")
+            # Opening on the non-word character before a word lets `re` skip ahead to it with a character set:
+            # spelled out (_non_word_set), which `re` tests from a table, where it tests "\W" with several Unicode
+            # look-ups per character; as that set admits every character beyond the BMP, the lookbehind at the
+            # end (tested only where a prefix stands) makes sure the gap is a non-word character.
+            self._after_gap = re.compile(rf"{_non_word_set()}(?:{dispatch})(?<=\W[\s\S])")
             self._at_start = re.compile(dispatch)
         else:
             self._anywhere = re.compile(dispatch)
@@ -220,6 +223,19 @@ class _Starts:
             return [start.start() for start in self._anywhere.finditer(text)]
         starts = [gap.start() + 1 for gap in self._after_gap.finditer(text)]
         return [0, *starts] if self._at_start.match(text) else starts
+
+
+@cache
+def _non_word_set() -> str:
+    """A character set of the non-word characters of the BMP, and of all characters beyond it."""
+    bmp = "".join(map(chr, range(0x10000)))
+    codes = [ord(ch) for ch in re.sub(r"\w", "", bmp)] + [0x110000]
+    ranges, start = [], codes[0]
+    for previous, code in zip(codes, codes[1:]):
+        if code != previous + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else ""))
+            start = code
+    return "[" + "".join(ranges) + "\U00010000-\U0010ffff]"
 
 
 def _trie(prefixes: set[Prefix], forms: dict[str, str]) -> str:
