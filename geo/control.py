@@ -137,10 +137,15 @@ class SentenceCues:
         self._lexicon = lexicon
 
     @cached_property
+    def _lowered(self) -> str:
+        """The sentence lowered once for the scanners (their prefilter looks at the lowered text)."""
+        return self.sentence.text.lower()
+
+    @cached_property
     def cues(self) -> tuple[Cue, ...]:
         text, base = self.sentence.text, self.sentence.start
         cues = [Cue(name, base + start, base + end, text[start:end])
-                for name, start, end in self._lexicon.effect_cues.finditer(text)]
+                for name, start, end in self._lexicon.effect_cues.finditer(text, self._lowered)]
         return tuple(sorted(cues, key=lambda c: c.start))
 
     @cached_property
@@ -148,7 +153,7 @@ class SentenceCues:
         """(side, start, end, names a military force)"""
         text, base = self.sentence.text, self.sentence.start
         return tuple((side, base + start, base + end, bool(MILITARY.search(text, start, min(len(text), end + 30))))
-                     for side, start, end in self._lexicon.any_actor.finditer(text))
+                     for side, start, end in self._lexicon.any_actor.finditer(text, self._lowered))
 
     @cached_property
     def clause_breaks(self) -> tuple[int, ...]:
@@ -158,13 +163,13 @@ class SentenceCues:
     @cached_property
     def negations(self) -> tuple[tuple[int, int], ...]:
         base = self.sentence.start
-        return tuple((base + s, base + e) for _, s, e in self._lexicon.negation.finditer(self.sentence.text))
+        return tuple((base + s, base + e) for _, s, e in self._lexicon.negation.finditer(self.sentence.text, self._lowered))
 
     @cached_property
     def claims(self) -> tuple[tuple[int, int], ...]:
         """Doubt: "claimed", "not confirmed", "спростували"."""
         base = self.sentence.start
-        return tuple((base + s, base + e) for _, s, e in self._lexicon.claim.finditer(self.sentence.text))
+        return tuple((base + s, base + e) for _, s, e in self._lexicon.claim.finditer(self.sentence.text, self._lowered))
 
 
 def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) -> str:
@@ -213,13 +218,14 @@ def _clause(sc: SentenceCues, cue: Cue, opening: bool = True) -> str:
 def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bool:
     """The report tells this as an earlier event: 'in July', 'at the start of the war', 'en mars'."""
     clause = _clause(sc, cue)
-    if lexicon.past.search(clause):
+    lowered = clause.lower()  # for both scanners' prefilters
+    if lexicon.past.search(clause, lowered):
         return True
     when = _report_month(report)
     if when is None:
         return False
     return any(int(m.lastgroup[1:]) < when[1] and not SINCE.search(clause, 0, m.start())
-               for m in lexicon.months.finditer(clause))
+               for m in lexicon.months.finditer(clause, lowered))
 
 
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,

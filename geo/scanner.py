@@ -278,13 +278,15 @@ def _lowering_keeps_words() -> bool:
                for ch in _every_cased_plane() if ch.lower() != ch and len(ch.lower()) == 1)
 
 
-def _lowered(text: str) -> str | None:
-    """`text.lower()`, offset for offset, or None when lowering would shift the offsets ("İ" becomes two characters).
+def _lowered(text: str, lowered: str | None = None) -> str | None:
+    """`text.lower()` (or `lowered`, the caller's copy of it), offset for offset, or None when lowering would shift
+    the offsets ("İ" becomes two characters).
 
     The prefilter runs on the lowered text: it only decides where the patterns are tried, and a pattern that
     matches (ignoring case) at some offset of the text has its first letters, lowered, at that offset of the
     lowered text, so no start is lost; the patterns themselves still run on the text."""
-    lowered = text.lower()
+    if lowered is None:
+        lowered = text.lower()
     return lowered if len(lowered) == len(text) else None
 
 
@@ -301,6 +303,8 @@ def _case_forms(chars: set[str]) -> dict[str, str]:
 
 class PatternScanner:
     """`finditer(text)` yields (name, start, end) for every non-overlapping match of the named patterns.
+
+    `finditer(text, text.lower())` saves lowering the text again when several scanners look at it.
 
     A word start is tried with the patterns that can begin with its first two letters (see `_two_letters`):
     most words that pass the prefilter fail after a handful of patterns, not a hundred."""
@@ -343,8 +347,8 @@ class PatternScanner:
                                                       named_subset(merged))
             self._pairs.update({letter + second: pattern for second, pattern in pairs.items()})
 
-    def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
-        lowered = _lowered(text) if self._starts is not None else None
+    def finditer(self, text: str, lowered: str | None = None) -> Iterator[tuple[str, int, int]]:
+        lowered = _lowered(text, lowered) if self._starts is not None else None
         found: list[tuple[int, int, str]] = []
         busy_until = 0
         if lowered is not None:
@@ -368,7 +372,7 @@ class PatternScanner:
                     found.append((match.start(), match.end(), match.lastgroup))
                     busy_until = match.end()
         if self._loose is not None:
-            found += [(m.start(), m.end(), m.lastgroup) for m in self._loose.finditer(text)]
+            found += [(m.start(), m.end(), m.lastgroup) for m in self._loose.finditer(text, lowered)]
             found.sort()
         for start, end, name in found:
             yield name, start, end
@@ -454,9 +458,9 @@ class Prefiltered:
         unknown = [p for p, f in firsts.items() if f is None]
         self._anyletter = build(set(unknown).__contains__) if unknown else None
 
-    def _tries(self, text: str) -> Iterator[tuple[int, re.Pattern[str] | None]]:
+    def _tries(self, text: str, lowered: str | None) -> Iterator[tuple[int, re.Pattern[str] | None]]:
         """Each candidate start with the union to try there (None: nothing can match)."""
-        lowered = _lowered(text) if self._starts is not None else None
+        lowered = _lowered(text, lowered) if self._starts is not None else None
         if lowered is None:
             if self._original_starts is False:
                 self._original_starts = _Starts.of(self._patterns)
@@ -467,21 +471,22 @@ class Prefiltered:
         for start in self._starts(lowered):
             yield start, pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
 
-    def search(self, text: str) -> re.Match[str] | None:
+    def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
+        """The first match; `lowered`: `text.lower()` if the caller has it."""
         if self._plain:
             return self.union.search(text)
-        for start, union in self._tries(text):
+        for start, union in self._tries(text, lowered):
             match = union.match(text, start) if union is not None else None
             if match:
                 return match
         return None
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
         if self._plain:
             yield from self.union.finditer(text)
             return
         busy_until = 0
-        for start, union in self._tries(text):
+        for start, union in self._tries(text, lowered):
             if start >= busy_until:
                 match = union.match(text, start) if union is not None else None
                 if match:  # never empty: every prefix holds a character
