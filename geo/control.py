@@ -178,14 +178,14 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     if place.kind == "capital":
         if lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after):
             return "actor"
-        first_cue = next(lexicon.effect_cues.finditer(after), None)
+        first_cue = lexicon.effect_cues.first(after)
         if first_cue is not None and first_cue[1] == SUBJECT_GAP.match(after).end():
             return "actor"  # "Moscou contrôle désormais ...", "Kyiv retook ...": the capital is the subject
     if lexicon.reference_after.match(after):
         return "region"  # "the Donetsk front", "Бахмутський напрямок": a front line, not the town
     last_word = before.rstrip().rsplit(None, 1)[-1].lower() if before.strip() else ""
     if last_word.strip("'’") in REFERENCE_LAST_WORDS or last_word[-2:] in ("d'", "d’", "l'", "l’"):
-        if next(lexicon.reference_scanner.finditer(before), None):
+        if lexicon.reference_scanner.first(before):
             return "reference"
     return mention.role
 

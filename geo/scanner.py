@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - other Pythons: every pattern is tried 
     _C = _P = None
 
 _WORD_START = re.compile(r"\b\w")
+_START = re.Match.start
 PREFIX_LENGTH = 8  # characters of each pattern's start that the prefilter checks
 _CATEGORIES = {"CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w",
                "CATEGORY_NOT_WORD": r"\W", "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D"}
@@ -199,14 +200,13 @@ class _Starts:
         # the rest of the prefix is a lookahead.
         dispatch = "|".join(f"{form if len(form) > 1 else re.escape(form)}(?={_trie(rest, forms)})"
                             for form, rest in sorted(rests.items()))
-        self._anywhere = self._after_gap = self._at_start = None
+        self._anywhere = self._after_gap = None
         if at_words and all(re.fullmatch(r"\w", form) if len(form) == 1 else form in (r"\w", r"\d") for form in rests):
             # Opening on the non-word character before a word lets `re` skip ahead to it with a character set:
             # spelled out (_non_word_set), which `re` tests from a table, where it tests "\W" with several Unicode
             # look-ups per character; as that set admits every character beyond the BMP, the lookbehind at the
             # end (tested only where a prefix stands) makes sure the gap is a non-word character.
             self._after_gap = re.compile(rf"{_non_word_set()}(?:{dispatch})(?<=\W[\s\S])")
-            self._at_start = re.compile(dispatch)
         else:
             self._anywhere = re.compile(dispatch)
 
@@ -220,9 +220,10 @@ class _Starts:
 
     def __call__(self, text: str) -> list[int]:
         if self._anywhere is not None:
-            return [start.start() for start in self._anywhere.finditer(text)]
-        starts = [gap.start() + 1 for gap in self._after_gap.finditer(text)]
-        return [0, *starts] if self._at_start.match(text) else starts
+            return list(map(_START, self._anywhere.finditer(text)))
+        # A space put before the text stands for the gap before its first word, and shifts each gap onto the
+        # word after it: the gaps' own offsets are then the starts, read off in C (map) without a Python loop.
+        return list(map(_START, self._after_gap.finditer(" " + text)))
 
 
 @cache
@@ -347,9 +348,27 @@ class PatternScanner:
                                                       named_subset(merged))
             self._pairs.update({letter + second: pattern for second, pattern in pairs.items()})
 
+    def first(self, text: str) -> tuple[str, int, int] | None:
+        """What `finditer` yields first, or None: it stops at the first match instead of finding them all."""
+        lowered = text.lower()
+        found = next(self._chain(text, lowered), None)
+        if self._loose is not None:
+            loose = self._loose.search(text, lowered)
+            if loose is not None and (found is None or (loose.start(), loose.end(), loose.lastgroup) < found):
+                found = loose.start(), loose.end(), loose.lastgroup
+        return None if found is None else (found[2], found[0], found[1])
+
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[tuple[str, int, int]]:
+        found = list(self._chain(text, lowered))
+        if self._loose is not None:
+            found += [(m.start(), m.end(), m.lastgroup) for m in self._loose.finditer(text, lowered)]
+            found.sort()
+        for start, end, name in found:
+            yield name, start, end
+
+    def _chain(self, text: str, lowered: str | None) -> Iterator[tuple[int, int, str]]:
+        """(start, end, name) of the word-start patterns' matches, none overlapping the one before."""
         lowered = _lowered(text, lowered) if self._starts is not None else None
-        found: list[tuple[int, int, str]] = []
         busy_until = 0
         if lowered is not None:
             pairs, firsts, everywhere = self._pairs, self._firsts, self._everywhere
@@ -360,8 +379,8 @@ class PatternScanner:
                 pattern = pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], everywhere)
                 match = pattern.match(text, start) if pattern is not None else None
                 if match:
-                    found.append((start, match.end(), match.lastgroup))
                     busy_until = match.end()
+                    yield start, busy_until, match.lastgroup
         else:
             for start in self._word_starts(text):
                 if start < busy_until:
@@ -369,13 +388,8 @@ class PatternScanner:
                 pattern = self._by_letter.get(text[start].lower(), self._everywhere)
                 match = pattern.match(text, start) if pattern is not None else None
                 if match:
-                    found.append((match.start(), match.end(), match.lastgroup))
                     busy_until = match.end()
-        if self._loose is not None:
-            found += [(m.start(), m.end(), m.lastgroup) for m in self._loose.finditer(text, lowered)]
-            found.sort()
-        for start, end, name in found:
-            yield name, start, end
+                    yield start, busy_until, match.lastgroup
 
     def _word_starts(self, text: str) -> list[int]:
         """Candidate starts in a text whose lowering shifts offsets ("İ"): rare, so the prefilter is built when needed."""
