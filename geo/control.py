@@ -26,7 +26,7 @@ from .grammar import (
 )
 from .models import Evidence, Mention, Place, Report, Vote
 from .normalize import Sentence
-from .scanner import PatternScanner, Prefiltered
+from .scanner import PatternScanner, Prefiltered, ScannerGroup
 
 CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
 WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
@@ -74,6 +74,7 @@ class Lexicon:
     months: Prefiltered  # named groups m1..m12
     metonymy_before: re.Pattern[str]
     metonymy_after: re.Pattern[str]
+    sentence_scanners: ScannerGroup  # effect_cues, any_actor, negation, claim in one pass (SentenceCues)
 
 
 def _alternation(patterns: list[str]) -> str:
@@ -103,18 +104,23 @@ def _month_union(months: dict[str, list[str]], keep: Callable[[str], bool]) -> r
 def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
     """Compile the cue file once per process."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    effect_cues = PatternScanner({name: data["cues"][name] for name in EFFECT_ORDER})
+    any_actor = PatternScanner(data["actors"])
+    negation = PatternScanner({"negation": data["cues"]["negation"]})
+    claim = PatternScanner({"claim": data["cues"]["claim"]})
     return Lexicon(
-        effect_cues=PatternScanner({name: data["cues"][name] for name in EFFECT_ORDER}),
-        any_actor=PatternScanner(data["actors"]),
+        effect_cues=effect_cues,
+        any_actor=any_actor,
         reference_scanner=PatternScanner({"reference": data["reference"]["before"]}),
-        negation=PatternScanner({"negation": data["cues"]["negation"]}),
-        claim=PatternScanner({"claim": data["cues"]["claim"]}),
+        negation=negation,
+        claim=claim,
         hypothetical=_prefiltered_union(data["cues"]["hypothetical"]),
         reference_after=_union(data["reference"]["after"]),
         past=_prefiltered_union(data["past"]["markers"]),
         months=Prefiltered([p for v in data["months"].values() for p in v], lambda keep: _month_union(data["months"], keep)),
         metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
         metonymy_after=_union(data["metonymy"]["after"]),
+        sentence_scanners=ScannerGroup([effect_cues, any_actor, negation, claim]),
     )
 
 
@@ -129,23 +135,23 @@ class Cue:
 class SentenceCues:
     """Everything the lexicon finds in one sentence, shared by all its places.
 
-    Each kind is looked for on first use: a sentence without a cue never needs its actors, and the
-    sentence before one is only asked for its actors."""
+    Cues, actors, negations and claims are looked for together, on first use of any (one pass of the
+    lexicon's scanners costs little more than one scanner's)."""
 
     def __init__(self, sentence: Sentence, lexicon: Lexicon):
         self.sentence = sentence
         self._lexicon = lexicon
 
     @cached_property
-    def _lowered(self) -> str:
-        """The sentence lowered once for the scanners (their prefilter looks at the lowered text)."""
-        return self.sentence.text.lower()
+    def _found(self) -> list[list[tuple[str, int, int]]]:
+        """(name, start, end) in the sentence, of effect_cues, any_actor, negation and claim."""
+        return self._lexicon.sentence_scanners.finditer_each(self.sentence.text)
 
     @cached_property
     def cues(self) -> tuple[Cue, ...]:
         text, base = self.sentence.text, self.sentence.start
         cues = [Cue(name, base + start, base + end, text[start:end])
-                for name, start, end in self._lexicon.effect_cues.finditer(text, self._lowered)]
+                for name, start, end in self._found[0]]
         return tuple(sorted(cues, key=lambda c: c.start))
 
     @cached_property
@@ -153,7 +159,7 @@ class SentenceCues:
         """(side, start, end, names a military force)"""
         text, base = self.sentence.text, self.sentence.start
         return tuple((side, base + start, base + end, bool(MILITARY.search(text, start, min(len(text), end + 30))))
-                     for side, start, end in self._lexicon.any_actor.finditer(text, self._lowered))
+                     for side, start, end in self._found[1])
 
     @cached_property
     def clause_breaks(self) -> tuple[int, ...]:
@@ -163,13 +169,13 @@ class SentenceCues:
     @cached_property
     def negations(self) -> tuple[tuple[int, int], ...]:
         base = self.sentence.start
-        return tuple((base + s, base + e) for _, s, e in self._lexicon.negation.finditer(self.sentence.text, self._lowered))
+        return tuple((base + s, base + e) for _, s, e in self._found[2])
 
     @cached_property
     def claims(self) -> tuple[tuple[int, int], ...]:
         """Doubt: "claimed", "not confirmed", "спростували"."""
         base = self.sentence.start
-        return tuple((base + s, base + e) for _, s, e in self._lexicon.claim.finditer(self.sentence.text, self._lowered))
+        return tuple((base + s, base + e) for _, s, e in self._found[3])
 
 
 def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) -> str:

@@ -400,6 +400,40 @@ class PatternScanner:
         return self._original_starts(text)
 
 
+class ScannerGroup:
+    """Several PatternScanners over one text in one pass: `finditer_each(text)` is
+    `[list(scanner.finditer(text)) for scanner in scanners]`, found with one prefilter run instead of one each.
+
+    Finding the word starts worth a look costs most of a scan (a regex step at every gap between words); the
+    scanners of one sentence (cues, actors, negations, claims) share that step.  At each start every scanner
+    tries its own patterns; where the start is only another scanner's, its patterns can't match there."""
+
+    def __init__(self, scanners: list[PatternScanner]):
+        self._scanners = scanners
+        together = all(s._starts is not None and s._loose is None for s in scanners)
+        self._starts = _Starts.of(["\\b" + body for s in scanners for body in s._bodies], lowered=True) \
+            if together else None
+
+    def finditer_each(self, text: str, lowered: str | None = None) -> list[list[tuple[str, int, int]]]:
+        lowered = _lowered(text, lowered) if self._starts is not None else None
+        if lowered is None:
+            return [list(scanner.finditer(text)) for scanner in self._scanners]
+        found: list[list[tuple[str, int, int]]] = [[] for _ in self._scanners]
+        busy_until = [0] * len(self._scanners)
+        tables = [(s._pairs, s._firsts, s._everywhere, found[k]) for k, s in enumerate(self._scanners)]
+        for start in self._starts(lowered):
+            two, one = lowered[start:start + 2], lowered[start]
+            for k, (pairs, firsts, everywhere, out) in enumerate(tables):
+                if start < busy_until[k]:
+                    continue
+                pattern = pairs.get(two) or firsts.get(one, everywhere)  # as in PatternScanner._chain
+                match = pattern.match(text, start) if pattern is not None else None
+                if match:
+                    busy_until[k] = match.end()
+                    out.append((match.lastgroup, start, busy_until[k]))
+        return found
+
+
 def _letters_at(pattern: str, index: int) -> set[str] | None:
     """The characters (lowered) a match of `pattern` can have at `index`; None when any may stand there, or can't be told."""
     found = _prefixes(pattern)
