@@ -413,6 +413,15 @@ class ScannerGroup:
         together = all(s._starts is not None and s._loose is None for s in scanners)
         self._starts = _Starts.of(["\\b" + body for s in scanners for body in s._bodies], lowered=True) \
             if together else None
+        # What each scanner tries at a start (see PatternScanner._chain), gathered by the start's first two letters,
+        # or first letter, so that one look-up tells which scanners have patterns there: [(scanner index, union)].
+        def plan(two: str) -> list[tuple[int, re.Pattern[str]]]:
+            tried = [(k, s._pairs.get(two) or s._firsts.get(two[:1], s._everywhere)) for k, s in enumerate(scanners)]
+            return [(k, union) for k, union in tried if union is not None]
+
+        self._by_two = {two: found for two in {two for s in scanners for two in s._pairs} if (found := plan(two))}
+        self._by_one = {one: plan(one) for one in {one for s in scanners for one in s._firsts}}
+        self._elsewhere = plan("")  # a first letter no pattern has: the scanners' patterns of unknown start
 
     def finditer_each(self, text: str, lowered: str | None = None) -> list[list[tuple[str, int, int]]]:
         lowered = _lowered(text, lowered) if self._starts is not None else None
@@ -420,17 +429,14 @@ class ScannerGroup:
             return [list(scanner.finditer(text)) for scanner in self._scanners]
         found: list[list[tuple[str, int, int]]] = [[] for _ in self._scanners]
         busy_until = [0] * len(self._scanners)
-        tables = [(s._pairs, s._firsts, s._everywhere, found[k]) for k, s in enumerate(self._scanners)]
+        by_two, by_one, elsewhere = self._by_two, self._by_one, self._elsewhere
         for start in self._starts(lowered):
-            two, one = lowered[start:start + 2], lowered[start]
-            for k, (pairs, firsts, everywhere, out) in enumerate(tables):
-                if start < busy_until[k]:
-                    continue
-                pattern = pairs.get(two) or firsts.get(one, everywhere)  # as in PatternScanner._chain
-                match = pattern.match(text, start) if pattern is not None else None
-                if match:
-                    busy_until[k] = match.end()
-                    out.append((match.lastgroup, start, busy_until[k]))
+            for k, union in by_two.get(lowered[start:start + 2]) or by_one.get(lowered[start], elsewhere):
+                if start >= busy_until[k]:
+                    match = union.match(text, start)
+                    if match:
+                        busy_until[k] = match.end()
+                        found[k].append((match.lastgroup, start, busy_until[k]))
         return found
 
 
