@@ -516,20 +516,28 @@ class Prefiltered:
         """Each candidate start with the union to try there (None: nothing can match)."""
         lowered = _lowered(text, lowered) if self._starts is not None else None
         if lowered is None:
-            if self._original_starts is False:
-                self._original_starts = _Starts.of(self._patterns)
-            for start in self._original_starts(text):
-                yield start, self.union
+            yield from ((start, self.union) for start in self._original(text))
             return
         pairs, firsts, anyletter = self._pairs, self._firsts, self._anyletter
         for start in self._starts(lowered):
             yield start, pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
 
+    def _original(self, text: str) -> list[int]:
+        """Candidate starts in a text whose lowering shifts offsets ("İ"): rare, so the prefilter is built when needed."""
+        if self._original_starts is False:
+            self._original_starts = _Starts.of(self._patterns)
+        return self._original_starts(text)
+
     def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
         """The first match; `lowered`: `text.lower()` if the caller has it."""
         if self._plain:
             return self.union.search(text)
-        for start, union in self._tries(text, lowered):
+        lowered = _lowered(text, lowered) if self._starts is not None else None
+        if lowered is None:
+            return next(filter(None, (self.union.match(text, start) for start in self._original(text))), None)
+        pairs, firsts, anyletter = self._pairs, self._firsts, self._anyletter
+        for start in self._starts(lowered):  # as in _tries, without a generator: this runs for most clauses
+            union = pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
             match = union.match(text, start) if union is not None else None
             if match:
                 return match
