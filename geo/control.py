@@ -26,7 +26,7 @@ from .grammar import (
 )
 from .models import Evidence, Mention, Place, Report, Vote
 from .normalize import Sentence
-from .scanner import PatternScanner, Prefiltered, ScannerGroup
+from .scanner import PatternScanner, Prefiltered, PrefilteredGroup, ScannerGroup
 
 CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
 WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
@@ -75,6 +75,7 @@ class Lexicon:
     metonymy_before: re.Pattern[str]
     metonymy_after: re.Pattern[str]
     sentence_scanners: ScannerGroup  # effect_cues, any_actor, negation, claim in one pass (SentenceCues)
+    past_and_months: PrefilteredGroup  # past, months in one pass (_is_past)
 
 
 def _alternation(patterns: list[str]) -> str:
@@ -108,6 +109,8 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
     any_actor = PatternScanner(data["actors"])
     negation = PatternScanner({"negation": data["cues"]["negation"]})
     claim = PatternScanner({"claim": data["cues"]["claim"]})
+    past = _prefiltered_union(data["past"]["markers"])
+    months = Prefiltered([p for v in data["months"].values() for p in v], lambda keep: _month_union(data["months"], keep))
     return Lexicon(
         effect_cues=effect_cues,
         any_actor=any_actor,
@@ -116,11 +119,12 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
         claim=claim,
         hypothetical=_prefiltered_union(data["cues"]["hypothetical"]),
         reference_after=_union(data["reference"]["after"]),
-        past=_prefiltered_union(data["past"]["markers"]),
-        months=Prefiltered([p for v in data["months"].values() for p in v], lambda keep: _month_union(data["months"], keep)),
+        past=past,
+        months=months,
         metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
         metonymy_after=_union(data["metonymy"]["after"]),
         sentence_scanners=ScannerGroup([effect_cues, any_actor, negation, claim]),
+        past_and_months=PrefilteredGroup([past, months]),
     )
 
 
@@ -224,14 +228,13 @@ def _clause(sc: SentenceCues, cue: Cue, opening: bool = True) -> str:
 def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bool:
     """The report tells this as an earlier event: 'in July', 'at the start of the war', 'en mars'."""
     clause = _clause(sc, cue)
-    lowered = clause.lower()  # for both scanners' prefilters
-    if lexicon.past.search(clause, lowered):
+    past, months = lexicon.past_and_months.finditer_each(clause)  # lexicon.past and lexicon.months, in one pass
+    if past:
         return True
     when = _report_month(report)
     if when is None:
         return False
-    return any(int(m.lastgroup[1:]) < when[1] and not SINCE.search(clause, 0, m.start())
-               for m in lexicon.months.finditer(clause, lowered))
+    return any(int(m.lastgroup[1:]) < when[1] and not SINCE.search(clause, 0, m.start()) for m in months)
 
 
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,

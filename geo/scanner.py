@@ -554,3 +554,33 @@ class Prefiltered:
                 if match:  # never empty: every prefix holds a character
                     busy_until = match.end()
                     yield match
+
+
+class PrefilteredGroup:
+    """Several Prefiltered unions over one text in one pass: `finditer_each(text)` is
+    `[list(p.finditer(text)) for p in prefiltered]` (so each list's first match is that union's `search`),
+    with one run of the prefilter instead of one each (see ScannerGroup)."""
+
+    def __init__(self, members: list[Prefiltered]):
+        self._members = members
+        together = all(not p._plain and p._starts is not None for p in members)
+        self._starts = _Starts.of([pattern for p in members for pattern in p._patterns], lowered=True) \
+            if together else None
+
+    def finditer_each(self, text: str, lowered: str | None = None) -> list[list[re.Match[str]]]:
+        lowered = _lowered(text, lowered) if self._starts is not None else None
+        if lowered is None:
+            return [list(p.finditer(text)) for p in self._members]
+        found: list[list[re.Match[str]]] = [[] for _ in self._members]
+        busy_until = [0] * len(self._members)
+        tables = [(p._pairs, p._firsts, p._anyletter) for p in self._members]
+        for start in self._starts(lowered):
+            two, one = lowered[start:start + 2], lowered[start]
+            for k, (pairs, firsts, anyletter) in enumerate(tables):
+                union = pairs.get(two) or firsts.get(one, anyletter)  # as in Prefiltered._tries
+                if union is not None and start >= busy_until[k]:
+                    match = union.match(text, start)
+                    if match:
+                        busy_until[k] = match.end()
+                        found[k].append(match)
+        return found

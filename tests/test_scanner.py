@@ -75,3 +75,10 @@ def test_scanner_group_finds_what_each_scanner_finds(lexicon, texts):
     scanners = [lexicon.effect_cues, lexicon.any_actor, lexicon.negation, lexicon.claim]
     for text in texts:
         assert lexicon.sentence_scanners.finditer_each(text) == [list(s.finditer(text)) for s in scanners]
+
+
+def test_prefiltered_group_finds_what_each_union_finds(lexicon, texts):
+    for text in texts:
+        past, months = lexicon.past_and_months.finditer_each(text)
+        assert [m.span() for m in past] == [m.span() for m in lexicon.past.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in months] == [(m.span(), m.lastgroup) for m in lexicon.months.finditer(text)]
