@@ -3,10 +3,18 @@
 A plain union of a few hundred cue patterns makes Python's `re` try every
 alternative at every position.  Almost all cues start at a word ("\\bretook",
 "\\bзвільн\\w*"), so `PatternScanner` tries, at each word start, only the
-patterns whose first letter can be that word's first letter: a small
-dispatch table built once, like the first-token index of a phrase matcher.
-Which word starts deserve that look is decided in C by one prefilter regex
-of the patterns' first few letters, so most words cost no Python at all.
+patterns that can begin with that word's first two letters: a small dispatch
+table built once, like the first-token index of a phrase matcher.  Which word
+starts deserve that look is decided in C by one prefilter regex of the
+patterns' first letters (up to PREFIX_LENGTH, through runs like "\\s+"), run
+on the lowered text so that each of its tests is one comparison; most words
+cost no Python at all.  That prefilter is most of the remaining cost, so
+`ScannerGroup` and `PrefilteredGroup` share one run of it among the scanners
+asked about the same text.
+
+Every shortcut only leaves out starts or patterns that can't match there, so
+the matches are those of the patterns tried at every word start; texts that
+lowering would shift ("İ") take the same path on the text itself.
 """
 from __future__ import annotations
 
