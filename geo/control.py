@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from .grammar import (
 )
 from .models import Evidence, Mention, Place, Report, Vote
 from .normalize import Sentence
-from .scanner import PatternScanner, Prefiltered
+from .scanner import PatternScanner, Prefiltered, PrefilteredGroup, ScannerGroup
 
 CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
 WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
@@ -73,6 +74,8 @@ class Lexicon:
     months: Prefiltered  # named groups m1..m12
     metonymy_before: re.Pattern[str]
     metonymy_after: re.Pattern[str]
+    sentence_scanners: ScannerGroup  # effect_cues, any_actor, negation, claim in one pass (SentenceCues)
+    past_and_months: PrefilteredGroup  # past, months in one pass (_is_past)
 
 
 def _alternation(patterns: list[str]) -> str:
@@ -88,26 +91,40 @@ def _union(patterns: list[str]) -> re.Pattern[str]:
 
 
 def _prefiltered_union(patterns: list[str]) -> Prefiltered:
-    return Prefiltered(_union(patterns), patterns)
+    return Prefiltered(patterns, lambda keep: _union(kept) if (kept := [p for p in patterns if keep(p)]) else None)
+
+
+def _month_union(months: dict[str, list[str]], keep: Callable[[str], bool]) -> re.Pattern[str] | None:
+    """Named groups m1..m12, each the union of that month's names `keep` accepts."""
+    kept = {k: [p for p in v if keep(p)] for k, v in months.items()}
+    return re.compile("|".join(f"(?P<m{k}>{_alternation(v)})" for k, v in kept.items() if v), re.IGNORECASE) \
+        if any(kept.values()) else None
 
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
     """Compile the cue file once per process."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    effect_cues = PatternScanner({name: data["cues"][name] for name in EFFECT_ORDER})
+    any_actor = PatternScanner(data["actors"])
+    negation = PatternScanner({"negation": data["cues"]["negation"]})
+    claim = PatternScanner({"claim": data["cues"]["claim"]})
+    past = _prefiltered_union(data["past"]["markers"])
+    months = Prefiltered([p for v in data["months"].values() for p in v], lambda keep: _month_union(data["months"], keep))
     return Lexicon(
-        effect_cues=PatternScanner({name: data["cues"][name] for name in EFFECT_ORDER}),
-        any_actor=PatternScanner(data["actors"]),
+        effect_cues=effect_cues,
+        any_actor=any_actor,
         reference_scanner=PatternScanner({"reference": data["reference"]["before"]}),
-        negation=PatternScanner({"negation": data["cues"]["negation"]}),
-        claim=PatternScanner({"claim": data["cues"]["claim"]}),
+        negation=negation,
+        claim=claim,
         hypothetical=_prefiltered_union(data["cues"]["hypothetical"]),
         reference_after=_union(data["reference"]["after"]),
-        past=_prefiltered_union(data["past"]["markers"]),
-        months=Prefiltered(re.compile("|".join(f"(?P<m{k}>{_alternation(v)})" for k, v in data["months"].items()), re.IGNORECASE),
-                           [p for v in data["months"].values() for p in v]),
+        past=past,
+        months=months,
         metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
         metonymy_after=_union(data["metonymy"]["after"]),
+        sentence_scanners=ScannerGroup([effect_cues, any_actor, negation, claim]),
+        past_and_months=PrefilteredGroup([past, months]),
     )
 
 
@@ -122,18 +139,23 @@ class Cue:
 class SentenceCues:
     """Everything the lexicon finds in one sentence, shared by all its places.
 
-    Each kind is looked for on first use: a sentence without a cue never needs its actors, and the
-    sentence before one is only asked for its actors."""
+    Cues, actors, negations and claims are looked for together, on first use of any (one pass of the
+    lexicon's scanners costs little more than one scanner's)."""
 
     def __init__(self, sentence: Sentence, lexicon: Lexicon):
         self.sentence = sentence
         self._lexicon = lexicon
 
     @cached_property
+    def _found(self) -> list[list[tuple[str, int, int]]]:
+        """(name, start, end) in the sentence, of effect_cues, any_actor, negation and claim."""
+        return self._lexicon.sentence_scanners.finditer_each(self.sentence.text)
+
+    @cached_property
     def cues(self) -> tuple[Cue, ...]:
         text, base = self.sentence.text, self.sentence.start
         cues = [Cue(name, base + start, base + end, text[start:end])
-                for name, start, end in self._lexicon.effect_cues.finditer(text)]
+                for name, start, end in self._found[0]]
         return tuple(sorted(cues, key=lambda c: c.start))
 
     @cached_property
@@ -141,7 +163,7 @@ class SentenceCues:
         """(side, start, end, names a military force)"""
         text, base = self.sentence.text, self.sentence.start
         return tuple((side, base + start, base + end, bool(MILITARY.search(text, start, min(len(text), end + 30))))
-                     for side, start, end in self._lexicon.any_actor.finditer(text))
+                     for side, start, end in self._found[1])
 
     @cached_property
     def clause_breaks(self) -> tuple[int, ...]:
@@ -151,13 +173,13 @@ class SentenceCues:
     @cached_property
     def negations(self) -> tuple[tuple[int, int], ...]:
         base = self.sentence.start
-        return tuple((base + s, base + e) for _, s, e in self._lexicon.negation.finditer(self.sentence.text))
+        return tuple((base + s, base + e) for _, s, e in self._found[2])
 
     @cached_property
     def claims(self) -> tuple[tuple[int, int], ...]:
         """Doubt: "claimed", "not confirmed", "спростували"."""
         base = self.sentence.start
-        return tuple((base + s, base + e) for _, s, e in self._lexicon.claim.finditer(self.sentence.text))
+        return tuple((base + s, base + e) for _, s, e in self._found[3])
 
 
 def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) -> str:
@@ -166,14 +188,14 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     if place.kind == "capital":
         if lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after):
             return "actor"
-        first_cue = next(lexicon.effect_cues.finditer(after), None)
+        first_cue = lexicon.effect_cues.first(after)
         if first_cue is not None and first_cue[1] == SUBJECT_GAP.match(after).end():
             return "actor"  # "Moscou contrôle désormais ...", "Kyiv retook ...": the capital is the subject
     if lexicon.reference_after.match(after):
         return "region"  # "the Donetsk front", "Бахмутський напрямок": a front line, not the town
     last_word = before.rstrip().rsplit(None, 1)[-1].lower() if before.strip() else ""
     if last_word.strip("'’") in REFERENCE_LAST_WORDS or last_word[-2:] in ("d'", "d’", "l'", "l’"):
-        if next(lexicon.reference_scanner.finditer(before), None):
+        if lexicon.reference_scanner.first(before):
             return "reference"
     return mention.role
 
@@ -206,13 +228,13 @@ def _clause(sc: SentenceCues, cue: Cue, opening: bool = True) -> str:
 def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bool:
     """The report tells this as an earlier event: 'in July', 'at the start of the war', 'en mars'."""
     clause = _clause(sc, cue)
-    if lexicon.past.search(clause):
+    past, months = lexicon.past_and_months.finditer_each(clause)  # lexicon.past and lexicon.months, in one pass
+    if past:
         return True
     when = _report_month(report)
     if when is None:
         return False
-    return any(int(m.lastgroup[1:]) < when[1] and not SINCE.search(clause, 0, m.start())
-               for m in lexicon.months.finditer(clause))
+    return any(int(m.lastgroup[1:]) < when[1] and not SINCE.search(clause, 0, m.start()) for m in months)
 
 
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,

@@ -3,16 +3,25 @@
 A plain union of a few hundred cue patterns makes Python's `re` try every
 alternative at every position.  Almost all cues start at a word ("\\bretook",
 "\\bзвільн\\w*"), so `PatternScanner` tries, at each word start, only the
-patterns whose first letter can be that word's first letter: a small
-dispatch table built once, like the first-token index of a phrase matcher.
-Which word starts deserve that look is decided in C by one prefilter regex
-of the patterns' first few letters, so most words cost no Python at all.
+patterns that can begin with that word's first two letters: a small dispatch
+table built once, like the first-token index of a phrase matcher.  Which word
+starts deserve that look is decided in C by one prefilter regex of the
+patterns' first letters (up to PREFIX_LENGTH, through runs like "\\s+"), run
+on the lowered text so that each of its tests is one comparison; most words
+cost no Python at all.  That prefilter is most of the remaining cost, so
+`ScannerGroup` and `PrefilteredGroup` share one run of it among the scanners
+asked about the same text.
+
+Every shortcut only leaves out starts or patterns that can't match there, so
+the matches are those of the patterns tried at every word start; texts that
+lowering would shift ("İ") take the same path on the text itself.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
+from typing import NamedTuple
 
 try:  # the parser behind `re`; used once per pattern to learn which letters it can start with
     from re import _constants as _C
@@ -21,7 +30,8 @@ except ImportError:  # pragma: no cover - other Pythons: every pattern is tried 
     _C = _P = None
 
 _WORD_START = re.compile(r"\b\w")
-PREFIX_LENGTH = 4  # characters of each pattern's start that the prefilter checks
+_START = re.Match.start
+PREFIX_LENGTH = 8  # characters of each pattern's start that the prefilter checks
 _CATEGORIES = {"CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w",
                "CATEGORY_NOT_WORD": r"\W", "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D"}
 
@@ -75,12 +85,23 @@ def _first(items: list) -> set[str] | None:
     return None
 
 
-# A pattern's start as classes of characters: a class is a set of literal characters and escapes like "\\s";
-# a prefix opening with _BOUNDARY can only match at a word boundary.
-Prefix = tuple[frozenset[str], ...]
+class _Run(NamedTuple):
+    """A run of `low` to `high` characters of one class inside a prefix ("\\s+", "\\w*"): the prefix goes on after
+    it, so "russian\\s+(?:flag|tricolour)" is told from "Russian forces" in C, not by trying the pattern."""
+
+    chars: frozenset[str]
+    low: int
+    high: int
+
+
+# A pattern's start as classes of characters: a class is a set of literal characters and escapes like "\\s"
+# (or a _Run of them); a prefix opening with _BOUNDARY can only match at a word boundary.
+Prefix = tuple["frozenset[str] | _Run", ...]
 _BOUNDARY = frozenset({r"\b"})
+_ANY = frozenset({r"\s", r"\S"})
 
 
+@cache  # each pattern is asked about more than once while a scanner is built
 def _prefixes(pattern: str) -> list[Prefix] | None:
     """Every start (up to PREFIX_LENGTH characters) a match can have; None when that can't be told.
 
@@ -117,10 +138,15 @@ def _walk(items: list, prefix: Prefix, then: Callable[[Prefix], list[Prefix]]) -
             if chars is None:
                 return [prefix]
             prefix += (chars,)
+        elif op is _C.ANY:  # "s.emparer": any character but a newline; [\s\S] admits a little more, which is safe
+            prefix += (_ANY,)
         elif op is _C.SUBPATTERN:
             return _walk(list(arg[-1]), prefix, rest)
         elif op is _C.BRANCH:
             return [found for branch in arg[1] for found in _walk(list(branch), prefix, rest)]
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and arg[1] != 1 and prefix not in ((), (_BOUNDARY,)) \
+                and _single_class(list(arg[2])) is not None:
+            prefix += (_Run(_single_class(list(arg[2])), arg[0], arg[1]),)
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
             low, high, sub = arg
             once = _walk(list(sub), prefix, rest if high == 1 else lambda longer: [longer])
@@ -128,6 +154,22 @@ def _walk(items: list, prefix: Prefix, then: Callable[[Prefix], list[Prefix]]) -
         else:
             return [prefix]
     return then(prefix)
+
+
+def _single_class(items: list) -> frozenset[str] | None:
+    """The class of a sub-pattern that is one character ("\\s", "[ée]"), else None."""
+    if len(items) != 1:
+        return None
+    op, arg = items[0]
+    if op is _C.LITERAL:
+        return frozenset(chr(arg))
+    if op is _C.IN:
+        return _char_class(arg)
+    return _ANY if op is _C.ANY else None
+
+
+def _chars(element: frozenset[str] | _Run) -> frozenset[str]:
+    return element.chars if isinstance(element, _Run) else element
 
 
 def _char_class(items: list) -> frozenset[str] | None:
@@ -145,12 +187,17 @@ def _char_class(items: list) -> frozenset[str] | None:
 
 
 class _Starts:
-    """Where, found in C, one of some patterns could begin: every start of their matches, and a few more."""
+    """Where, found in C, one of some patterns could begin: every start of their matches, and a few more.
 
-    def __init__(self, prefixes: list[Prefix]):
+    With `lowered`, it looks in `text.lower()` (see `_lowered`): every letter then has one form, so each test of
+    the prefilter is one comparison instead of a look through "[Aa]"; that makes it about a third faster."""
+
+    def __init__(self, prefixes: list[Prefix], lowered: bool = False):
         at_words = all(prefix[0] == _BOUNDARY for prefix in prefixes)
         prefixes = [prefix[1:] if prefix[0] == _BOUNDARY else prefix for prefix in prefixes]
-        forms = _case_forms({ch for prefix in prefixes for chars in prefix for ch in chars if len(ch) == 1})
+        forms = _case_forms({ch for prefix in prefixes for element in prefix for ch in _chars(element) if len(ch) == 1})
+        if lowered:
+            forms = {ch: _lower_forms(form) for ch, form in forms.items()}
         rests: dict[str, set[Prefix]] = {}  # by first character (each case form) or first escape ("\\d")
         for prefix in prefixes:
             for first in prefix[0]:
@@ -161,46 +208,100 @@ class _Starts:
         # the rest of the prefix is a lookahead.
         dispatch = "|".join(f"{form if len(form) > 1 else re.escape(form)}(?={_trie(rest, forms)})"
                             for form, rest in sorted(rests.items()))
-        self._anywhere = self._after_gap = self._at_start = None
+        self._anywhere = self._after_gap = None
         if at_words and all(re.fullmatch(r"\w", form) if len(form) == 1 else form in (r"\w", r"\d") for form in rests):
-            # Opening on the non-word character before a word lets `re` skip ahead to it with a character set.
-            self._after_gap = re.compile(rf"\W(?:{dispatch})")
-            self._at_start = re.compile(dispatch)
+            # Opening on the non-word character before a word lets `re` skip ahead to it with a character set:
+            # spelled out (_non_word_set), which `re` tests from a table, where it tests "\W" with several Unicode
+            # look-ups per character; as that set admits every character beyond the BMP, the lookbehind at the
+            # end (tested only where a prefix stands) makes sure the gap is a non-word character.
+            self._after_gap = re.compile(rf"{_non_word_set()}(?:{dispatch})(?<=\W[\s\S])")
         else:
             self._anywhere = re.compile(dispatch)
 
     @classmethod
-    def of(cls, patterns: list[str]) -> _Starts | None:
+    def of(cls, patterns: list[str], lowered: bool = False) -> _Starts | None:
         """None when some pattern's start can't be told."""
         prefixes = [_prefixes(pattern) for pattern in patterns]
         if not prefixes or any(found is None for found in prefixes):
             return None
-        return cls([prefix for found in prefixes for prefix in found])
+        return cls([prefix for found in prefixes for prefix in found], lowered)
 
     def __call__(self, text: str) -> list[int]:
         if self._anywhere is not None:
-            return [start.start() for start in self._anywhere.finditer(text)]
-        starts = [gap.start() + 1 for gap in self._after_gap.finditer(text)]
-        return [0, *starts] if self._at_start.match(text) else starts
+            return list(map(_START, self._anywhere.finditer(text)))
+        # A space put before the text stands for the gap before its first word, and shifts each gap onto the
+        # word after it: the gaps' own offsets are then the starts, read off in C (map) without a Python loop.
+        return list(map(_START, self._after_gap.finditer(" " + text)))
+
+
+@cache
+def _non_word_set() -> str:
+    """A character set of the non-word characters of the BMP, and of all characters beyond it."""
+    bmp = "".join(map(chr, range(0x10000)))
+    codes = [ord(ch) for ch in re.sub(r"\w", "", bmp)] + [0x110000]
+    ranges, start = [], codes[0]
+    for previous, code in zip(codes, codes[1:]):
+        if code != previous + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else ""))
+            start = code
+    return "[" + "".join(ranges) + "\U00010000-\U0010ffff]"
 
 
 def _trie(prefixes: set[Prefix], forms: dict[str, str]) -> str:
     """Shared starts factored out, so that a failing branch costs one character test."""
     if any(not prefix for prefix in prefixes):
         return ""  # a shorter prefix already admits this position
-    by_first: dict[frozenset[str], set[Prefix]] = {}
+    by_first: dict[frozenset[str] | _Run, set[Prefix]] = {}
     for prefix in prefixes:
         by_first.setdefault(prefix[0], set()).add(prefix[1:])
     branches = []
-    for chars, rest in sorted(by_first.items(), key=lambda item: sorted(item[0])):
-        spelled = "".join(ch if len(ch) == 2 else re.escape(forms[ch]) for ch in sorted(chars))
-        branches.append(f"[{spelled}]{_trie(rest, forms)}")
+    for element, rest in sorted(by_first.items(), key=lambda item: _spelled(item[0], forms)):
+        branches.append(_spelled(element, forms) + _trie(rest, forms))
     return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+def _spelled(element: frozenset[str] | _Run, forms: dict[str, str]) -> str:
+    spelled = "[" + "".join(ch if len(ch) == 2 else re.escape(forms[ch]) for ch in sorted(_chars(element))) + "]"
+    if isinstance(element, _Run):
+        spelled += f"{{{element.low},{'' if element.high == _C.MAXREPEAT else element.high}}}"
+    return spelled
 
 
 @cache
 def _every_cased_plane() -> str:
     return "".join(map(chr, range(0x20000)))  # planes 2-16 hold no cased characters (CJK, tags, private use)
+
+
+def _lower_forms(forms: str) -> str:
+    """The case forms as `str.lower()` writes them ("kKK" -> "k"); "İ" becomes two characters and is left out:
+    a text holding it is never lowered (see `_lowered`)."""
+    return "".join(sorted({form.lower() for form in forms if len(form.lower()) == 1}))
+
+
+@cache
+def _lowering_keeps_words() -> bool:
+    """Does every character that `lower()` changes stay a word character, or stay none?  (True for Python's
+    Unicode tables; checked once, since the lowered text must have its word starts where the text has them.)"""
+    word = re.compile(r"\w")
+    return all(bool(word.match(ch)) == bool(word.match(ch.lower()))
+               for ch in _every_cased_plane() if ch.lower() != ch and len(ch.lower()) == 1)
+
+
+def _lowered(text: str, lowered: str | None = None) -> str | None:
+    """`text.lower()` (or `lowered`, the caller's copy of it), offset for offset, or None when lowering would shift
+    the offsets ("İ" becomes two characters).
+
+    The prefilter runs on the lowered text: it only decides where the patterns are tried, and a pattern that
+    matches (ignoring case) at some offset of the text has its first letters, lowered, at that offset of the
+    lowered text, so no start is lost; the patterns themselves still run on the text."""
+    if lowered is None:
+        lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+@cache
+def _char_forms(ch: str) -> str:
+    return _case_forms({ch})[ch]
 
 
 def _case_forms(chars: set[str]) -> dict[str, str]:
@@ -210,7 +311,12 @@ def _case_forms(chars: set[str]) -> dict[str, str]:
 
 
 class PatternScanner:
-    """`finditer(text)` yields (name, start, end) for every non-overlapping match of the named patterns."""
+    """`finditer(text)` yields (name, start, end) for every non-overlapping match of the named patterns.
+
+    `finditer(text, text.lower())` saves lowering the text again when several scanners look at it.
+
+    A word start is tried with the patterns that can begin with its first two letters (see `_two_letters`):
+    most words that pass the prefilter fail after a handful of patterns, not a hundred."""
 
     def __init__(self, groups: dict[str, list[str]], flags: int = re.IGNORECASE):
         buckets: dict[str, dict[str, list[str]]] = {}
@@ -230,38 +336,162 @@ class PatternScanner:
                         buckets.setdefault(letter, {}).setdefault(name, []).append(body)
         order = list(groups)
         self._by_letter = {letter: _compile(_merge(order, named, everywhere), flags) for letter, named in buckets.items()}
-        # Word starts worth a look, found in C: where some pattern's first few letters stand (all words if unknown).
-        bodies = dict.fromkeys(body for named in (*buckets.values(), everywhere) for bs in named.values() for body in bs)
-        self._starts = _Starts.of(["\\b" + body for body in bodies])  # each pattern once, though in several buckets
         self._everywhere = _compile(_merge(order, {}, everywhere), flags) if everywhere else None
-        self._loose = Prefiltered(_compile({n: loose[n] for n in order if n in loose}, flags),
-                                  [p for n in order for p in loose.get(n, [])]) if loose else None
+        self._loose = Prefiltered([p for n in order for p in loose.get(n, [])],
+                                  lambda keep: _compile_kept({n: loose[n] for n in order if n in loose}, keep, flags)
+                                  ) if loose else None
+        self._bodies = list(dict.fromkeys(body for named in (*buckets.values(), everywhere) for bs in named.values() for body in bs))
+        self._original_starts: _Starts | None | bool = False  # built on first use: only texts that can't be lowered need it
+        # Word starts worth a look, found in C: where some pattern's first few letters stand (all words if unknown).
+        self._starts = _Starts.of(["\\b" + body for body in self._bodies], lowered=True) if _lowering_keeps_words() else None
 
-    def _word_starts(self, text: str) -> list[int]:
-        if self._starts is None:
-            return [word.start() for word in _WORD_START.finditer(text)]
-        return self._starts(text)
+        def named_subset(named: dict[str, list[str]]) -> Callable[[Callable[[str], bool]], re.Pattern[str] | None]:
+            return lambda keep: _compile_kept(named, lambda body: keep("\\b" + body), flags)
 
-    def finditer(self, text: str) -> Iterator[tuple[str, int, int]]:
-        found: list[tuple[int, int, str]] = []
-        busy_until = 0
-        for start in self._word_starts(text):
-            if start < busy_until:
-                continue
-            pattern = self._by_letter.get(text[start].lower(), self._everywhere)
-            match = pattern.match(text, start) if pattern is not None else None
-            if match:
-                found.append((match.start(), match.end(), match.lastgroup))
-                busy_until = match.end()
+        self._pairs: dict[str, re.Pattern[str]] = {}
+        self._firsts: dict[str, re.Pattern[str] | None] = {}
+        for letter, named in buckets.items():
+            merged = _merge(order, named, everywhere)
+            pairs, self._firsts[letter] = _two_letters(["\\b" + b for bodies in merged.values() for b in bodies],
+                                                      named_subset(merged))
+            self._pairs.update({letter + second: pattern for second, pattern in pairs.items()})
+
+    def first(self, text: str) -> tuple[str, int, int] | None:
+        """What `finditer` yields first, or None: it stops at the first match instead of finding them all."""
+        lowered = text.lower()
+        found = next(self._chain(text, lowered), None)
         if self._loose is not None:
-            found += [(m.start(), m.end(), m.lastgroup) for m in self._loose.finditer(text)]
+            loose = self._loose.search(text, lowered)
+            if loose is not None and (found is None or (loose.start(), loose.end(), loose.lastgroup) < found):
+                found = loose.start(), loose.end(), loose.lastgroup
+        return None if found is None else (found[2], found[0], found[1])
+
+    def finditer(self, text: str, lowered: str | None = None) -> Iterator[tuple[str, int, int]]:
+        found = list(self._chain(text, lowered))
+        if self._loose is not None:
+            found += [(m.start(), m.end(), m.lastgroup) for m in self._loose.finditer(text, lowered)]
             found.sort()
         for start, end, name in found:
             yield name, start, end
 
+    def _chain(self, text: str, lowered: str | None) -> Iterator[tuple[int, int, str]]:
+        """(start, end, name) of the word-start patterns' matches, none overlapping the one before."""
+        lowered = _lowered(text, lowered) if self._starts is not None else None
+        busy_until = 0
+        if lowered is not None:
+            pairs, firsts, everywhere = self._pairs, self._firsts, self._everywhere
+            for start in self._starts(lowered):
+                if start < busy_until:
+                    continue
+                # the patterns for these two letters; for a pair no pattern names, those that admit any second letter
+                pattern = pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], everywhere)
+                match = pattern.match(text, start) if pattern is not None else None
+                if match:
+                    busy_until = match.end()
+                    yield start, busy_until, match.lastgroup
+        else:
+            for start in self._word_starts(text):
+                if start < busy_until:
+                    continue
+                pattern = self._by_letter.get(text[start].lower(), self._everywhere)
+                match = pattern.match(text, start) if pattern is not None else None
+                if match:
+                    busy_until = match.end()
+                    yield start, busy_until, match.lastgroup
+
+    def _word_starts(self, text: str) -> list[int]:
+        """Candidate starts in a text whose lowering shifts offsets ("İ"): rare, so the prefilter is built when needed."""
+        if self._original_starts is False:
+            self._original_starts = _Starts.of(["\\b" + body for body in self._bodies])
+        if self._original_starts is None:
+            return [word.start() for word in _WORD_START.finditer(text)]
+        return self._original_starts(text)
+
+
+class ScannerGroup:
+    """Several PatternScanners over one text in one pass: `finditer_each(text)` is
+    `[list(scanner.finditer(text)) for scanner in scanners]`, found with one prefilter run instead of one each.
+
+    Finding the word starts worth a look costs most of a scan (a regex step at every gap between words); the
+    scanners of one sentence (cues, actors, negations, claims) share that step.  At each start every scanner
+    tries its own patterns; where the start is only another scanner's, its patterns can't match there."""
+
+    def __init__(self, scanners: list[PatternScanner]):
+        self._scanners = scanners
+        together = all(s._starts is not None and s._loose is None for s in scanners)
+        self._starts = _Starts.of(["\\b" + body for s in scanners for body in s._bodies], lowered=True) \
+            if together else None
+        # What each scanner tries at a start (see PatternScanner._chain), gathered by the start's first two letters,
+        # or first letter, so that one look-up tells which scanners have patterns there: [(scanner index, union)].
+        def plan(two: str) -> list[tuple[int, re.Pattern[str]]]:
+            tried = [(k, s._pairs.get(two) or s._firsts.get(two[:1], s._everywhere)) for k, s in enumerate(scanners)]
+            return [(k, union) for k, union in tried if union is not None]
+
+        self._by_two = {two: found for two in {two for s in scanners for two in s._pairs} if (found := plan(two))}
+        self._by_one = {one: plan(one) for one in {one for s in scanners for one in s._firsts}}
+        self._elsewhere = plan("")  # a first letter no pattern has: the scanners' patterns of unknown start
+
+    def finditer_each(self, text: str, lowered: str | None = None) -> list[list[tuple[str, int, int]]]:
+        lowered = _lowered(text, lowered) if self._starts is not None else None
+        if lowered is None:
+            return [list(scanner.finditer(text)) for scanner in self._scanners]
+        found: list[list[tuple[str, int, int]]] = [[] for _ in self._scanners]
+        busy_until = [0] * len(self._scanners)
+        by_two, by_one, elsewhere = self._by_two, self._by_one, self._elsewhere
+        for start in self._starts(lowered):
+            for k, union in by_two.get(lowered[start:start + 2]) or by_one.get(lowered[start], elsewhere):
+                if start >= busy_until[k]:
+                    match = union.match(text, start)
+                    if match:
+                        busy_until[k] = match.end()
+                        found[k].append((match.lastgroup, start, busy_until[k]))
+        return found
+
+
+def _letters_at(pattern: str, index: int) -> set[str] | None:
+    """The characters (lowered) a match of `pattern` can have at `index`; None when any may stand there, or can't be told."""
+    found = _prefixes(pattern)
+    if found is None:
+        return None
+    letters: set[str] = set()
+    for prefix in found:
+        prefix = prefix[1:] if prefix[:1] == (_BOUNDARY,) else prefix
+        if len(prefix) <= index or isinstance(prefix[index], _Run) or any(len(ch) > 1 for ch in prefix[index]):
+            return None  # an escape ("\\w") or a run admits too much to list
+        letters |= {lowered for ch in prefix[index] for lowered in _lower_forms(_char_forms(ch))}
+    return letters
+
+
+def _two_letters(patterns: list[str], build: Callable[[Callable[[str], bool]], re.Pattern[str] | None]
+                 ) -> tuple[dict[str, re.Pattern[str]], re.Pattern[str] | None]:
+    """The patterns (all of one first letter) split by their second letter: ({second letter: union}, union of the rest).
+
+    `build(keep)` compiles the union, in the original order, of the patterns `keep` accepts.  The second value
+    holds the patterns whose second letter is not known; any other pattern can't match where the second
+    letter is one it doesn't name, so leaving it out of that letter's union changes no match."""
+    seconds = {pattern: _letters_at(pattern, 1) for pattern in patterns}
+    compiled: dict[frozenset[str], re.Pattern[str] | None] = {}
+
+    def union(keep: frozenset[str]) -> re.Pattern[str] | None:
+        if keep not in compiled:
+            compiled[keep] = build(keep.__contains__)
+        return compiled[keep]
+
+    pairs = {}
+    for second in sorted(set().union(*(s for s in seconds.values() if s is not None))):
+        pattern = union(frozenset(p for p, s in seconds.items() if s is None or second in s))
+        if pattern is not None:
+            pairs[second] = pattern
+    return pairs, union(frozenset(p for p, s in seconds.items() if s is None))
+
 
 def _merge(order: list[str], named: dict[str, list[str]], everywhere: dict[str, list[str]]) -> dict[str, list[str]]:
     return {n: named.get(n, []) + everywhere.get(n, []) for n in order if named.get(n) or everywhere.get(n)}
+
+
+def _compile_kept(named: dict[str, list[str]], keep: Callable[[str], bool], flags: int) -> re.Pattern[str] | None:
+    kept = {n: [p for p in ps if keep(p)] for n, ps in named.items()}
+    return _compile({n: ps for n, ps in kept.items() if ps}, flags) if any(kept.values()) else None
 
 
 def _compile(named: dict[str, list[str]], flags: int) -> re.Pattern[str]:
@@ -271,29 +501,94 @@ def _compile(named: dict[str, list[str]], flags: int) -> re.Pattern[str]:
 class Prefiltered:
     """A compiled union of patterns that is tried only where one of them could start: same matches, less work.
 
-    `re` tries a union's every alternative at every position; most clauses hold none of the patterns."""
+    `re` tries a union's every alternative at every position; most clauses hold none of the patterns.
+    `build(keep)` compiles the union, in order, of the patterns `keep` accepts: a start is tried with the
+    patterns that can begin with its first two letters only."""
 
-    def __init__(self, union: re.Pattern[str], patterns: list[str]):
-        self.union = union
-        self._starts = _Starts.of(patterns)
+    def __init__(self, patterns: list[str], build: Callable[[Callable[[str], bool]], re.Pattern[str] | None]):
+        self.union = build(lambda pattern: True)
+        self._patterns = patterns
+        self._plain = not patterns or any(_prefixes(pattern) is None for pattern in patterns)  # starts can't be told
+        self._original_starts: _Starts | None | bool = False  # built on first use, like PatternScanner's
+        self._starts = _Starts.of(patterns, lowered=True) if not self._plain and _lowering_keeps_words() else None
+        firsts = {pattern: _letters_at(pattern, 0) for pattern in patterns}
+        self._pairs: dict[str, re.Pattern[str]] = {}
+        self._firsts: dict[str, re.Pattern[str] | None] = {}
+        for letter in sorted(set().union(*(f for f in firsts.values() if f is not None))):
+            pairs, self._firsts[letter] = _two_letters([p for p, f in firsts.items() if f is None or letter in f], build)
+            self._pairs.update({letter + second: pattern for second, pattern in pairs.items()})
+        unknown = [p for p, f in firsts.items() if f is None]
+        self._anyletter = build(set(unknown).__contains__) if unknown else None
 
-    def search(self, text: str) -> re.Match[str] | None:
-        if self._starts is None:
+    def _tries(self, text: str, lowered: str | None) -> Iterator[tuple[int, re.Pattern[str] | None]]:
+        """Each candidate start with the union to try there (None: nothing can match)."""
+        lowered = _lowered(text, lowered) if self._starts is not None else None
+        if lowered is None:
+            yield from ((start, self.union) for start in self._original(text))
+            return
+        pairs, firsts, anyletter = self._pairs, self._firsts, self._anyletter
+        for start in self._starts(lowered):
+            yield start, pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
+
+    def _original(self, text: str) -> list[int]:
+        """Candidate starts in a text whose lowering shifts offsets ("İ"): rare, so the prefilter is built when needed."""
+        if self._original_starts is False:
+            self._original_starts = _Starts.of(self._patterns)
+        return self._original_starts(text)
+
+    def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
+        """The first match; `lowered`: `text.lower()` if the caller has it."""
+        if self._plain:
             return self.union.search(text)
-        for start in self._starts(text):
-            match = self.union.match(text, start)
+        lowered = _lowered(text, lowered) if self._starts is not None else None
+        if lowered is None:
+            return next(filter(None, (self.union.match(text, start) for start in self._original(text))), None)
+        pairs, firsts, anyletter = self._pairs, self._firsts, self._anyletter
+        for start in self._starts(lowered):  # as in _tries, without a generator: this runs for most clauses
+            union = pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
+            match = union.match(text, start) if union is not None else None
             if match:
                 return match
         return None
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self._starts is None:
+    def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
+        if self._plain:
             yield from self.union.finditer(text)
             return
         busy_until = 0
-        for start in self._starts(text):
+        for start, union in self._tries(text, lowered):
             if start >= busy_until:
-                match = self.union.match(text, start)
+                match = union.match(text, start) if union is not None else None
                 if match:  # never empty: every prefix holds a character
                     busy_until = match.end()
                     yield match
+
+
+class PrefilteredGroup:
+    """Several Prefiltered unions over one text in one pass: `finditer_each(text)` is
+    `[list(p.finditer(text)) for p in prefiltered]` (so each list's first match is that union's `search`),
+    with one run of the prefilter instead of one each (see ScannerGroup)."""
+
+    def __init__(self, members: list[Prefiltered]):
+        self._members = members
+        together = all(not p._plain and p._starts is not None for p in members)
+        self._starts = _Starts.of([pattern for p in members for pattern in p._patterns], lowered=True) \
+            if together else None
+
+    def finditer_each(self, text: str, lowered: str | None = None) -> list[list[re.Match[str]]]:
+        lowered = _lowered(text, lowered) if self._starts is not None else None
+        if lowered is None:
+            return [list(p.finditer(text)) for p in self._members]
+        found: list[list[re.Match[str]]] = [[] for _ in self._members]
+        busy_until = [0] * len(self._members)
+        tables = [(p._pairs, p._firsts, p._anyletter) for p in self._members]
+        for start in self._starts(lowered):
+            two, one = lowered[start:start + 2], lowered[start]
+            for k, (pairs, firsts, anyletter) in enumerate(tables):
+                union = pairs.get(two) or firsts.get(one, anyletter)  # as in Prefiltered._tries
+                if union is not None and start >= busy_until[k]:
+                    match = union.match(text, start)
+                    if match:
+                        busy_until[k] = match.end()
+                        found[k].append(match)
+        return found
