@@ -541,8 +541,10 @@ class Verdict:
 
 def decide(place: Place, votes: list[Vote], mention_sentences: list[Evidence]) -> Verdict:
     """Combine sentence votes: a change of control outweighs talk of fighting; the past never overrides the present."""
-    if place.country not in ("UA", "RU"):
-        return Verdict("mentioned", None, 0.6, _unique(mention_sentences)[:3])  # a summit abroad, not a front line
+    if not votes or place.country not in ("UA", "RU"):
+        # a summit abroad, not a front line; or no sentence says anything of control (the common case: decided
+        # here, without building the empty pools below)
+        return Verdict("mentioned", None, 0.6, _unique(mention_sentences)[:3])
     current = [v for v in votes if not v.past]
     past = [v for v in votes if v.past and place.kind != "capital"]
     pool = [v for v in current if v.cue in DECISIVE and v.status != "contested"] or current
@@ -569,9 +571,11 @@ def decide(place: Place, votes: list[Vote], mention_sentences: list[Evidence]) -
 
 
 def _unique(items: list[Evidence]) -> tuple[Evidence, ...]:
-    seen, out = set(), []
+    """One evidence per sentence start, in text order."""
+    if len(items) == 1:
+        return (items[0],)  # most places are named once: no set, no sort
+    by_start: dict[int, Evidence] = {}
     for item in items:
-        if item.start not in seen:
-            seen.add(item.start)
-            out.append(item)
-    return tuple(sorted(out, key=lambda e: e.start))
+        if item.start not in by_start:
+            by_start[item.start] = item
+    return tuple(by_start[start] for start in sorted(by_start))

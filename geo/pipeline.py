@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .control import Lexicon, SentenceCues, decide, load_lexicon, mention_role, sentence_votes
 from .gazetteer import Gazetteer, default_gazetteer
@@ -47,48 +46,63 @@ class Extractor:
         resolution = resolve(mentions, self.gazetteer, text)
         sentences = split_sentences(text)
         starts = [s.start for s in sentences]
-        analysed: dict[int, SentenceCues] = {}
-
-        def sentence_at(offset: int) -> int:
-            return max(0, bisect.bisect_right(starts, offset) - 1)
-
-        def cues_at(index: int) -> SentenceCues:
-            if index not in analysed:
-                analysed[index] = SentenceCues(sentences[index], self.lexicon)
-            return analysed[index]
+        lexicon = self.lexicon
 
         unresolved = self._unresolved(report, mentions)
         found_online, unresolved = self._geocode_unknown(unresolved)
-        by_place: dict[str, list[Mention]] = defaultdict(list)
+        # Each mention once: its role, its place, its sentence (index), grouped by place and by sentence.
+        by_place: dict[str, list[tuple[Mention, int]]] = {}
         places: dict[str, Place] = {}
+        by_sentence: dict[int, list[Mention]] = {}
         for mention, place in (*resolution.places, *found_online):
-            role = mention_role(text, mention, place, self.lexicon)
-            by_place[place.place_id].append(replace(mention, role=role, candidates=(place.place_id,)))
-            places[place.place_id] = place
-        by_sentence: dict[int, list[Mention]] = defaultdict(list)
-        for place_mentions in by_place.values():
-            for mention in place_mentions:
-                by_sentence[sentence_at(mention.start)].append(mention)
+            place_id = place.place_id
+            role = mention_role(text, mention, place, lexicon)
+            # (a direct constructor call: `dataclasses.replace` costs several times more, once per mention)
+            mention = Mention(mention.surface, mention.start, mention.end, mention.key, (place_id,), role)
+            index = max(0, bisect.bisect_right(starts, mention.start) - 1)
+            if place_id in by_place:
+                by_place[place_id].append((mention, index))
+            else:
+                by_place[place_id] = [(mention, index)]
+                places[place_id] = place
+            if index in by_sentence:
+                by_sentence[index].append(mention)
+            else:
+                by_sentence[index] = [mention]
+        analysed: dict[int, SentenceCues] = {}
+
+        def cues_at(index: int) -> SentenceCues:
+            if index not in analysed:
+                analysed[index] = SentenceCues(sentences[index], lexicon)
+            return analysed[index]
+
         votes_for: dict[Mention, list] = {}
         for index, sentence_mentions in by_sentence.items():
+            if not any(m.role in ("place", "reference") for m in sentence_mentions):
+                continue  # only places and reference points take votes: no need to look at the sentence's cues
             previous = cues_at(index - 1) if index > 0 else None
-            votes_for.update(sentence_votes(sentence_mentions, cues_at(index), previous, report, self.lexicon))
+            votes_for.update(sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon))
 
         events: list[Event] = []
-        for place_id, place_mentions in by_place.items():
-            if all(m.role in ("actor", "region") for m in place_mentions):
+        evidence_of: dict[int, Evidence] = {}  # one Evidence per sentence, shared by its mentions
+        for place_id, located in by_place.items():
+            if all(m.role in ("actor", "region") for m, _ in located):
                 continue  # "les forces de Kiev": a government, not a place on the map
             votes, mention_sentences = [], []
-            for mention in place_mentions:
-                sentence = sentences[sentence_at(mention.start)]
-                mention_sentences.append(Evidence(sentence.text, sentence.start, sentence.end))
-                votes.extend(votes_for.get(mention, ()))
+            for mention, index in located:
+                evidence = evidence_of.get(index)
+                if evidence is None:
+                    sentence = sentences[index]
+                    evidence = evidence_of[index] = Evidence(sentence.text, sentence.start, sentence.end)
+                mention_sentences.append(evidence)
+                if mention in votes_for:
+                    votes.extend(votes_for[mention])
             place = places[place_id]
             verdict = decide(place, votes, mention_sentences)
             if self.geocoder is not None:
                 place = relocate(place, self.geocoder)
             events.append(Event(report, place, verdict.status, verdict.change, verdict.confidence,
-                                tuple(place_mentions), verdict.evidence, tuple(votes)))
+                                tuple(m for m, _ in located), verdict.evidence, tuple(votes)))
         events.sort(key=lambda e: e.mentions[0].start)
         return events, unresolved
 
