@@ -202,8 +202,9 @@ def _breaks_between(sc: SentenceCues, start: int, end: int) -> bool:
     return index < len(breaks) and breaks[index] < end - base
 
 
-def _clause(sc: SentenceCues, cue: Cue, opening: bool = True) -> str:
-    """The cue's clause, plus (for dates) a short opening phrase of the sentence ("In July, ...")."""
+def _clauses(sc: SentenceCues, cue: Cue) -> tuple[str, str]:
+    """The cue's clause; and the same plus (for dates) a short opening phrase of the sentence ("In July, ...").
+    (Both from one look at the breaks: every cue with a place needs the two.)"""
     s = sc.sentence
     breaks = sc.clause_breaks
     before = bisect.bisect_left(breaks, cue.start - s.start)
@@ -211,16 +212,16 @@ def _clause(sc: SentenceCues, cue: Cue, opening: bool = True) -> str:
     left = breaks[before - 1] + 1 if before else 0
     right = breaks[after] if after < len(breaks) else len(s.text)
     clause = s.text[left:right]
-    if opening and left > 0:  # left > 0: there is a first break, and the cue's clause is not the opening one
+    if left > 0:  # there is a first break, and the cue's clause is not the opening one
         lead = s.text[:breaks[0]]
         if len(lead.split()) <= 5:
-            return clause + " " + lead
-    return clause
+            return clause, clause + " " + lead
+    return clause, clause
 
 
 def _is_past(clause: str, report: Report, lexicon: Lexicon) -> bool:
     """The report tells this as an earlier event: 'in July', 'at the start of the war', 'en mars'.
-    `clause` is `_clause(sc, cue)`."""
+    `clause` is the cue's clause with the sentence's opening phrase (see `_clauses`)."""
     if lexicon.past.search(clause):
         return True
     when = _report_month(report)
@@ -369,21 +370,20 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
                         owner, gap = m, d
             if owner is None:
                 continue
-        clause = _clause(sc, cue)
-        past = _is_past(clause, report, lexicon)
+        clause, dated_clause = _clauses(sc, cue)
+        past = _is_past(dated_clause, report, lexicon)
         members = groups[owner.start]
         extra = _gapped(text, sc, cue, owner, targets) + _included(text, sc, owner, groups, targets)
         if extra:
             members = members + extra
-        hypothetical_clause = _clause(sc, cue, opening=False)  # what _vote looks at
         for member in members:
             # now: the nearest cue; the past: the last one told (events are narrated in order)
             distance = -start if past else (0 if gap == 0 and member is owner else _gap(cue, member))
             key = (member.start, past)
             if key in candidates:
-                candidates[key].append((distance, cue, hypothetical_clause))
+                candidates[key].append((distance, cue, clause))
             else:
-                candidates[key] = [(distance, cue, hypothetical_clause)]
+                candidates[key] = [(distance, cue, clause)]
     if not candidates:
         return {}
     evidence = Evidence(sc.sentence.text, sentence_start, sentence_end)
@@ -421,9 +421,9 @@ _STATUS_WITHOUT_ACTOR = frozenset(c for c, (rule, _, _) in EFFECTS.items() if ru
 
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
           evidence: Evidence, text: str, mention: Mention, clause: str | None = None) -> Vote | None:
-    """The vote of one cue for one place, or None.  `clause` is `_clause(sc, cue, opening=False)`, if known."""
+    """The vote of one cue for one place, or None.  `clause` is the cue's clause (`_clauses(sc, cue)[0]`), if known."""
     category = cue.category
-    if lexicon.hypothetical.search(_clause(sc, cue, opening=False) if clause is None else clause):
+    if lexicon.hypothetical.search(_clauses(sc, cue)[0] if clause is None else clause):
         return None  # "the next objective could be Siversk", "la perte de Pokrovsk menacerait..."
     sentence_start, sentence_end = sc.sentence.start, sc.sentence.end
     if category in ("occupied", "capture", "liberate") and (AREA_NOUN_AFTER.match(text, cue.end, sentence_end)
@@ -524,10 +524,15 @@ def _relative_belongs_to_located(relative: str, between: str, reference: Mention
     return gender != ("f" if name.endswith(("а", "я")) else "n" if name.endswith(("е", "о")) else "m")
 
 
+_COMMA_AHEAD = re.compile(r"\s*,")  # how RELATIVE and APPOSITIVE both begin
+
+
 def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
     """Spans of relative clauses ("X, which ...") or participles ("d'Avdiïvka, tombée en février") right after a name."""
     spans = []
     for mention in candidates:
+        if not _COMMA_AHEAD.match(text, mention.end, sc.sentence.end):
+            continue  # both shapes below start with a comma: one quick test spares the two long patterns
         match = RELATIVE.match(text, mention.end, sc.sentence.end)
         if match:
             stop = CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
@@ -551,10 +556,13 @@ def _reaches(text: str, sc: SentenceCues, cue: Cue, mention: Mention) -> bool:
     """Can this cue speak of this place? Not past a semicolon, not far away, not into another clause
     unless the place opens the clause ("Balakliia, a town of 27,000, was retaken") or follows "including"."""
     gap = _gap(cue, mention)
+    forward = cue.end <= mention.start  # the place follows the cue
+    if gap > WINDOW and not forward:
+        return False  # (only a place after "including" is reached from further away)
     between = text[min(cue.end, mention.end):max(cue.start, mention.start)]
-    if ";" in between or (cue.end <= mention.start and CONTRAST.search(between)):
+    if ";" in between or (forward and CONTRAST.search(between)):
         return False  # "X reste tenue par les Ukrainiens, tandis que Y ...": the cue is X's
-    if cue.end <= mention.start and INCLUDING.search(text, max(cue.end, mention.start - 30), mention.start):
+    if forward and INCLUDING.search(text, max(cue.end, mention.start - 30), mention.start):
         return True
     if gap > WINDOW:
         return False
@@ -600,9 +608,10 @@ def _gap(cue: Cue, mention: Mention) -> int:
 
 def _gapped(text: str, sc: SentenceCues, cue: Cue, owner: Mention, targets: list[Mention]) -> list[Mention]:
     """Places that share the cue through an elided verb; none if another cue stands in between."""
-    mention = next((m for m in targets if m.start > max(owner.end, cue.end)), None)  # only the first can be gapped
-    if mention is None:
-        return []
+    after = max(owner.end, cue.end)
+    if not targets or targets[-1].start <= after:
+        return []  # (the usual case, told without a loop: no place after the cue and its owner)
+    mention = next(m for m in targets if m.start > after)  # only the first can be gapped
     if owner.end <= cue.start:
         gap = GAP_AFTER_VERB.fullmatch(text, cue.end, mention.start)
     else:
@@ -624,11 +633,13 @@ def _included(text: str, sc: SentenceCues, owner: Mention, groups: dict[int, lis
               targets: list[Mention]) -> list[Mention]:
     """'withdrew from Kherson and the villages around it, including Chornobaivka': the list after 'including'
     shares what was said of the place before it."""
-    mention = next((m for m in targets if m.start > owner.end), None)
-    if mention is None:
+    if not targets or targets[-1].start <= owner.end:
+        return []  # (the usual case, told without a loop: no place after the owner)
+    mention = next(m for m in targets if m.start > owner.end)
+    if mention.start - owner.end > 80:
         return []
     between = text[owner.end:mention.start]
-    if len(between) <= 80 and ";" not in between and INCLUDING.search(between) \
+    if ";" not in between and INCLUDING.search(between) \
             and not any(owner.end <= c.start < mention.start for c in sc.cues):
         return [m for m in groups[mention.start] if m is not owner]
     return []
@@ -663,28 +674,36 @@ def decide(place: Place, votes: list[Vote], mention_sentences: list[Evidence]) -
         # here, without building the empty pools below)
         return Verdict("mentioned", None, 0.6, _unique(mention_sentences)[:3])
     current = [v for v in votes if not v.past]
-    past = [v for v in votes if v.past and place.kind != "capital"]
     pool = [v for v in current if v.cue in DECISIVE and v.status != "contested"] or current
     confidence_scale = 1.0
     if not pool:
-        pool = [v for v in past if v.cue in DECISIVE and v.status != "contested"]
+        if place.kind != "capital":
+            pool = [v for v in votes if v.past and v.cue in DECISIVE and v.status != "contested"]
         confidence_scale = 0.6
     if not pool:
         return Verdict("mentioned", None, 0.6, _unique(mention_sentences)[:3])
     totals: dict[str, float] = {}
     for vote in pool:
         totals[vote.status] = totals.get(vote.status, 0.0) + vote.weight
-    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0] != "contested"))
-    status, top = ranked[0]
-    if len(ranked) > 1 and ranked[1][1] >= top * 0.5 and {ranked[0][0], ranked[1][0]} == {"ukraine", "russia"}:
-        status = "contested"
-    winners = [v for v in pool if v.status == status] or pool
-    change = max(winners, key=lambda v: v.weight).change
-    winning_weight = sum(v.weight for v in winners)
-    agreement = winning_weight / sum(v.weight for v in votes if not v.past or confidence_scale < 1)
+    if len(totals) == 1:  # the usual case: the pool agrees, nothing to rank
+        status = pool[0].status
+        winners = pool
+    else:
+        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0] != "contested"))
+        status, top = ranked[0]
+        if ranked[1][1] >= top * 0.5 and {ranked[0][0], ranked[1][0]} == {"ukraine", "russia"}:
+            status = "contested"
+        winners = [v for v in pool if v.status == status] or pool
+    strongest = winners[0]  # the first of the heaviest
+    for vote in winners:
+        if vote.weight > strongest.weight:
+            strongest = vote
+    # (sum() as before, in the same order: the confidence must not change in its last bit)
+    winning_weight = sum([v.weight for v in winners])
+    agreement = winning_weight / sum([v.weight for v in votes if not v.past or confidence_scale < 1])
     strength = min(1.0, winning_weight / 1.5)
     confidence = confidence_scale * min(0.97, 0.35 + 0.3 * min(1.0, agreement) + 0.25 * strength + 0.05 * min(len(winners), 3))
-    return Verdict(status, change, round(confidence, 3), _unique([v.sentence for v in winners if v.sentence]))
+    return Verdict(status, strongest.change, round(confidence, 3), _unique([v.sentence for v in winners if v.sentence]))
 
 
 def _unique(items: list[Evidence]) -> tuple[Evidence, ...]:
