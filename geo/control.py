@@ -388,7 +388,7 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         return {}
     evidence = Evidence(sc.sentence.text, sentence_start, sentence_end)
     by_start = dict(zip(named_starts, named))
-    votes: dict[Mention, list[Vote]] = {}
+    votes: dict[int, list[Vote]] = {}  # by the mention's start: cheaper to hash than the Mention
     for (start, past), ranked in sorted(candidates.items()):
         if len(ranked) > 1:
             # a change of control beats a nearer word of fighting or holding said of the same place
@@ -397,12 +397,12 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         for _, cue, clause in ranked:
             vote = _vote(cue, past, sc, previous, lexicon, evidence, text, mention, clause)
             if vote is not None:
-                if mention in votes:
-                    votes[mention].append(vote)
+                if start in votes:
+                    votes[start].append(vote)
                 else:
-                    votes[mention] = [vote]
+                    votes[start] = [vote]
                 break
-    return votes
+    return {by_start[start]: place_votes for start, place_votes in votes.items()}
 
 
 def _start(mention: Mention) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .control import Lexicon, SentenceCues, decide, load_lexicon, mention_role, sentence_votes
 from .gazetteer import Gazetteer, default_gazetteer
 from .geocoding import FallbackGeocoder, GazetteerGeocoder, relocate
-from .models import Event, Evidence, Mention, Place, Report, Unresolved
+from .models import Event, Evidence, Mention, Place, Report, Unresolved, Vote
 from .ner import load_proposer
 from .normalize import split_sentences, tokenize
 from .reports import ReportError
@@ -21,6 +21,23 @@ _SETTLEMENT_NOUN = re.compile(
     r"\b(?:village|town|city|hamlet|settlement|villages?\s+de|ville\s+de|localit[ée]\s+de|bourg\s+de|Dorf|Ortschaft|"
     r"pueblo\s+de|aldea\s+de|localidad\s+de|сел[оау]|селищ[еау]|селі|місто|міста|містечк[оау]|поселок|пос[её]лк[аеу]|"
     r"пос[её]лок|деревн[яеюи]|город[ау]?)\s+(?:of\s+)?([A-ZА-ЯІЇЄҐ][\w'’ʼ-]+(?:[ -][A-ZА-ЯІЇЄҐ][\w'’ʼ-]+)?)")
+# The same without the leading word boundary: a pattern that opens with case-sensitive letters lets `re` skip
+# ahead in C to the next letter that can start one, instead of trying every alternative at every position.
+_SETTLEMENT_NOUN_ANYWHERE = re.compile(_SETTLEMENT_NOUN.pattern.removeprefix("\\b"))
+
+
+def _settlement_nouns(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_SETTLEMENT_NOUN.finditer(text)`, found about twice as fast: the leftmost match without
+    the boundary is the leftmost match with it when it passes the boundary test; when it does not, search on
+    from the next character."""
+    pos = 0
+    while (match := _SETTLEMENT_NOUN_ANYWHERE.search(text, pos)) is not None:
+        bounded = _SETTLEMENT_NOUN.match(text, match.start())
+        if bounded is None:
+            pos = match.start() + 1
+            continue
+        yield bounded
+        pos = bounded.end()
 
 
 @dataclass
@@ -76,12 +93,15 @@ class Extractor:
                 analysed[index] = SentenceCues(sentences[index], lexicon)
             return analysed[index]
 
-        votes_for: dict[Mention, list] = {}
+        # Keyed by id(): the mentions are this call's own objects, alive until it returns, and hashing a Mention
+        # field by field costs more than the rest of the lookup.
+        votes_for: dict[int, list[Vote]] = {}
         for index, sentence_mentions in by_sentence.items():
             if not any(m.role in ("place", "reference") for m in sentence_mentions):
                 continue  # only places and reference points take votes: no need to look at the sentence's cues
             previous = cues_at(index - 1) if index > 0 else None
-            votes_for.update(sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon))
+            for mention, votes in sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon).items():
+                votes_for[id(mention)] = votes
 
         events: list[Event] = []
         evidence_of: dict[int, Evidence] = {}  # one Evidence per sentence, shared by its mentions
@@ -95,8 +115,8 @@ class Extractor:
                     sentence = sentences[index]
                     evidence = evidence_of[index] = Evidence(sentence.text, sentence.start, sentence.end)
                 mention_sentences.append(evidence)
-                if mention in votes_for:
-                    votes.extend(votes_for[mention])
+                if id(mention) in votes_for:
+                    votes.extend(votes_for[id(mention)])
             place = places[place_id]
             verdict = decide(place, votes, mention_sentences)
             if self.geocoder is not None:
@@ -127,10 +147,12 @@ class Extractor:
 
     def _unresolved(self, report: Report, mentions: list[Mention]) -> list[Unresolved]:
         """Names the text calls a settlement that the gazetteer does not hold."""
-        known = sorted((m.start, m.end) for m in mentions)
-        known_starts = [s for s, _ in known]
+        known: list[tuple[int, int]] | None = None  # (sorted only if the text has such a phrase: most have none)
         found = []
-        for match in _SETTLEMENT_NOUN.finditer(report.text):
+        for match in _settlement_nouns(report.text):
+            if known is None:
+                known = sorted([(m.start, m.end) for m in mentions])
+                known_starts = [s for s, _ in known]
             start, end = match.span(1)
             i = bisect.bisect_right(known_starts, start) - 1
             if i >= 0 and known[i][0] <= start < known[i][1]:
