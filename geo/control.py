@@ -219,15 +219,8 @@ def _clauses(sc: SentenceCues, cue: Cue) -> tuple[str, str]:
     return clause, clause
 
 
-def _is_past(clause: str, report: Report, lexicon: Lexicon) -> bool:
-    """The report tells this as an earlier event: 'in July', 'at the start of the war', 'en mars'.
-    `clause` is the cue's clause with the sentence's opening phrase (see `_clauses`)."""
-    if lexicon.past.search(clause):
-        return True
-    when = _report_month(report)
-    if when is None:
-        return False
-    month = when[1]
+def _before_month(clause: str, month: int, lexicon: Lexicon) -> bool:
+    """A month named in the clause comes before the report's month ("in July", not "since June")."""
     for m in lexicon.months.finditer(clause):
         if int(m.lastgroup[1:]) < month and not SINCE.search(clause, 0, m.start()):
             return True
@@ -332,16 +325,9 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         if m.start not in groups:
             groups[m.start] = [m]
     candidates: dict[tuple[int, bool], list[tuple[int, Cue, str]]] = {}
+    when: tuple[int, int] | None | bool = False  # the report's (year, month), read when first needed
     for cue in sc.cues:
         start, end = cue.start, cue.end
-        if cue.category == "fighting":  # (the tests below only concern fighting: skipped for the other cues)
-            if DESPITE.search(text, max(sentence_start, start - 30), start):
-                continue  # "holds Chasiv Yar despite the assaults": the fighting is conceded, the holding is the news
-            ended = ENDED.search(text, max(sentence_start, start - 40), start)
-            if ended and OTHER_EVENT.search(ended.group()):
-                ended = None  # "после отхода гарнизона бои переместились": after another event, not after the fighting
-            if ended or STOPPED.match(text, end, sentence_end):
-                continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
         owner = None
         next_name = bisect.bisect_left(named_starts, end)  # the first name after the cue (names are sorted)
         if next_name < len(named) and named_starts[next_name] - end <= 1:
@@ -370,8 +356,22 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
                         owner, gap = m, d
             if owner is None:
                 continue
+        # (looked at once the cue has a place: these tests are dearer than finding the place, and only drop cues)
+        if cue.category == "fighting":  # (the tests below only concern fighting: skipped for the other cues)
+            if DESPITE.search(text, max(sentence_start, start - 30), start):
+                continue  # "holds Chasiv Yar despite the assaults": the fighting is conceded, the holding is the news
+            ended = ENDED.search(text, max(sentence_start, start - 40), start)
+            if ended and OTHER_EVENT.search(ended.group()):
+                ended = None  # "после отхода гарнизона бои переместились": after another event, not after the fighting
+            if ended or STOPPED.match(text, end, sentence_end):
+                continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
         clause, dated_clause = _clauses(sc, cue)
-        past = _is_past(dated_clause, report, lexicon)
+        # told as an earlier event: "at the start of the war", "en mars" (a month before the report's)
+        past = lexicon.past.search(dated_clause) is not None
+        if not past:
+            if when is False:
+                when = _report_month(report)
+            past = when is not None and _before_month(dated_clause, when[1], lexicon)
         members = groups[owner.start]
         extra = _gapped(text, sc, cue, owner, targets) + _included(text, sc, owner, groups, targets)
         if extra:

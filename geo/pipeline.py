@@ -71,6 +71,8 @@ class Extractor:
         by_place: dict[str, list[tuple[Mention, int]]] = {}
         places: dict[str, Place] = {}
         by_sentence: dict[int, list[Mention]] = {}
+        voting: set[int] = set()  # sentences naming a place or a reference point: only they can vote
+        mapped: set[str] = set()  # places named at least once as a place, not only as an actor or a region
         for mention, place in (*resolution.places, *found_online):
             place_id = place.place_id
             role = mention_role(text, mention, place, lexicon)
@@ -86,6 +88,10 @@ class Extractor:
                 by_sentence[index].append(mention)
             else:
                 by_sentence[index] = [mention]
+            if role == "place" or role == "reference":
+                voting.add(index)
+            if role != "actor" and role != "region":
+                mapped.add(place_id)
         analysed: dict[int, SentenceCues] = {}
 
         def cues_at(index: int) -> SentenceCues:
@@ -97,7 +103,7 @@ class Extractor:
         # field by field costs more than the rest of the lookup.
         votes_for: dict[int, list[Vote]] = {}
         for index, sentence_mentions in by_sentence.items():
-            if not any(m.role in ("place", "reference") for m in sentence_mentions):
+            if index not in voting:
                 continue  # only places and reference points take votes: no need to look at the sentence's cues
             previous = cues_at(index - 1) if index > 0 else None
             for mention, votes in sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon).items():
@@ -106,7 +112,7 @@ class Extractor:
         events: list[Event] = []
         evidence_of: dict[int, Evidence] = {}  # one Evidence per sentence, shared by its mentions
         for place_id, located in by_place.items():
-            if all(m.role in ("actor", "region") for m, _ in located):
+            if place_id not in mapped:
                 continue  # "les forces de Kiev": a government, not a place on the map
             votes, mention_sentences = [], []
             for mention, index in located:
