@@ -164,14 +164,15 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     """'reference' for a town that only locates something else, 'actor' for a capital standing for its government."""
     before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
     if place.kind == "capital":
-        if lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after):
-            return "actor"
+        if lexicon.metonymy_after.match(after) or lexicon.metonymy_before.search(before):
+            return "actor"  # "Moscow said", "selon Kiev" (the anchored test after the name first: it is the cheaper)
         first_cue = next(lexicon.effect_cues.finditer(after), None)
         if first_cue is not None and first_cue[1] == SUBJECT_GAP.match(after).end():
             return "actor"  # "Moscou contrôle désormais ...", "Kyiv retook ...": the capital is the subject
     if lexicon.reference_after.match(after):
         return "region"  # "the Donetsk front", "Бахмутський напрямок": a front line, not the town
-    last_word = before.rstrip().rsplit(None, 1)[-1].lower() if before.strip() else ""
+    words = before.rsplit(None, 1)  # (rsplit() drops trailing blanks: its last item is the last word, if any)
+    last_word = words[-1].lower() if words else ""
     if last_word.strip("'’") in REFERENCE_LAST_WORDS or last_word[-2:] in ("d'", "d’", "l'", "l’"):
         if next(lexicon.reference_scanner.finditer(before), None):
             return "reference"

@@ -128,7 +128,7 @@ class Extractor:
             if self.geocoder is not None:
                 place = relocate(place, self.geocoder)
             events.append(Event(report, place, verdict.status, verdict.change, verdict.confidence,
-                                tuple(m for m, _ in located), verdict.evidence, tuple(votes)))
+                                tuple([m for m, _ in located]), verdict.evidence, tuple(votes)))
         events.sort(key=lambda e: e.mentions[0].start)
         return events, unresolved
 
