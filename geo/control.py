@@ -334,14 +334,18 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         if next_name < len(named) and named_starts[next_name] - end <= 1:
             owner = named[next_name]  # "окупованого Водяного"
         else:
-            nominal = NOMINAL.search(cue.text)
-            if nominal or PARTICIPLE.search(cue.text):
-                # "после взятия в начале октября Угледара", "через занятый российскими войсками в феврале Бердянск"
-                reach = 25 if nominal else 60
-                for m in targets:
-                    if 0 <= m.start - end <= reach and not BREAK_OR_NAME.search(text[end:m.start]):
-                        owner = m
-                        break
+            # "после взятия в начале октября Угледара", "через занятый российскими войсками в феврале Бердянск":
+            # a noun or participle cue governs a place up to 25 or 60 characters on (the cue's word is only
+            # looked at if a place stands that close)
+            near = [m for m in targets if 0 <= m.start - end <= 60]
+            if near:
+                nominal = NOMINAL.search(cue.text)
+                if nominal or PARTICIPLE.search(cue.text):
+                    reach = 25 if nominal else 60
+                    for m in near:
+                        if m.start - end <= reach and not BREAK_OR_NAME.search(text[end:m.start]):
+                            owner = m
+                            break
         if owner is None:
             for m, (lo, hi) in relatives:
                 if lo <= start < hi:

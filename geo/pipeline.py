@@ -99,15 +99,12 @@ class Extractor:
                 analysed[index] = SentenceCues(sentences[index], lexicon)
             return analysed[index]
 
-        # Keyed by id(): the mentions are this call's own objects, alive until it returns, and hashing a Mention
-        # field by field costs more than the rest of the lookup.
-        votes_for: dict[int, list[Vote]] = {}
+        votes_for: dict[Mention, list[Vote]] = {}
         for index, sentence_mentions in by_sentence.items():
             if index not in voting:
                 continue  # only places and reference points take votes: no need to look at the sentence's cues
             previous = cues_at(index - 1) if index > 0 else None
-            for mention, votes in sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon).items():
-                votes_for[id(mention)] = votes
+            votes_for.update(sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon))
 
         events: list[Event] = []
         evidence_of: dict[int, Evidence] = {}  # one Evidence per sentence, shared by its mentions
@@ -121,8 +118,9 @@ class Extractor:
                     sentence = sentences[index]
                     evidence = evidence_of[index] = Evidence(sentence.text, sentence.start, sentence.end)
                 mention_sentences.append(evidence)
-                if id(mention) in votes_for:
-                    votes.extend(votes_for[id(mention)])
+                mention_votes = votes_for.get(mention)  # (one hash of the Mention, not two)
+                if mention_votes:
+                    votes.extend(mention_votes)
             place = places[place_id]
             verdict = decide(place, votes, mention_sentences)
             if self.geocoder is not None:
