@@ -27,9 +27,9 @@ _SETTLEMENT_NOUN_ANYWHERE = re.compile(_SETTLEMENT_NOUN.pattern.removeprefix("\\
 
 
 def _settlement_nouns(text: str) -> Iterator[re.Match[str]]:
-    """The matches of `_SETTLEMENT_NOUN.finditer(text)`, found about twice as fast: the leftmost match without
-    the boundary is the leftmost match with it when it passes the boundary test; when it does not, search on
-    from the next character."""
+    """The matches of `_SETTLEMENT_NOUN.finditer(text)`, in a third less time: the leftmost match without the
+    boundary is the leftmost match with it when it passes the boundary test; when it does not, search on from
+    the next character."""
     pos = 0
     while (match := _SETTLEMENT_NOUN_ANYWHERE.search(text, pos)) is not None:
         bounded = _SETTLEMENT_NOUN.match(text, match.start())
