@@ -567,11 +567,13 @@ def _reaches(text: str, sc: SentenceCues, cue: Cue, mention: Mention) -> bool:
     between = text[min(cue.end, mention.end):max(cue.start, mention.start)]
     if ";" in between or (forward and CONTRAST.search(between)):
         return False  # "X reste tenue par les Ukrainiens, tandis que Y ...": the cue is X's
+    if gap <= NEAR:
+        return True  # (told before the "including" test, which could only say yes too)
     if forward and INCLUDING.search(text, max(cue.end, mention.start - 30), mention.start):
         return True
     if gap > WINDOW:
         return False
-    return gap <= NEAR or not CLAUSE_BREAK.search(between) or _opens_clause(text, sc, mention, cue)
+    return not CLAUSE_BREAK.search(between) or _opens_clause(text, sc, mention, cue)
 
 
 def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bool:
