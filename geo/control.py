@@ -186,14 +186,15 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     """'reference' for a town that only locates something else, 'actor' for a capital standing for its government."""
     before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
     if place.kind == "capital":
-        if lexicon.metonymy_before.search(before) or lexicon.metonymy_after.match(after):
-            return "actor"
+        if lexicon.metonymy_after.match(after) or lexicon.metonymy_before.search(before):
+            return "actor"  # "Moscow said", "selon Kiev" (the anchored test after the name first: it is the cheaper)
         first_cue = lexicon.effect_cues.first(after)
         if first_cue is not None and first_cue[1] == SUBJECT_GAP.match(after).end():
             return "actor"  # "Moscou contrôle désormais ...", "Kyiv retook ...": the capital is the subject
     if lexicon.reference_after.match(after):
         return "region"  # "the Donetsk front", "Бахмутський напрямок": a front line, not the town
-    last_word = before.rstrip().rsplit(None, 1)[-1].lower() if before.strip() else ""
+    words = before.rsplit(None, 1)  # (rsplit() drops trailing blanks: its last item is the last word, if any)
+    last_word = words[-1].lower() if words else ""
     if last_word.strip("'’") in REFERENCE_LAST_WORDS or last_word[-2:] in ("d'", "d’", "l'", "l’"):
         if lexicon.reference_scanner.first(before):
             return "reference"
@@ -210,31 +211,56 @@ def _report_month(report: Report) -> tuple[int, int] | None:
 def _clause_start(sc: SentenceCues, offset: int) -> int:
     """Where the clause holding `offset` (a report offset) begins: after the last comma, colon, dash... before it."""
     breaks = sc.clause_breaks
-    before = bisect.bisect_left(breaks, offset - sc.sentence.start)  # the breaks that end before `offset`
-    return sc.sentence.start + (breaks[before - 1] + 1 if before else 0)
+    base = sc.sentence.start
+    before = bisect.bisect_left(breaks, offset - base)  # the breaks that end before `offset`
+    return base + (breaks[before - 1] + 1 if before else 0)
 
 
-def _clause(sc: SentenceCues, cue: Cue, opening: bool = True) -> str:
-    """The cue's clause, plus (for dates) a short opening phrase of the sentence ("In July, ...")."""
-    s = sc.sentence
-    left = _clause_start(sc, cue.start) - s.start
+def _breaks_between(sc: SentenceCues, start: int, end: int) -> bool:
+    """Does a comma, colon, dash... stand between two report offsets of the sentence?  (The same answer as
+    CLAUSE_BREAK.search over that stretch, from the sentence's list of breaks: a bisection, no regex call.)"""
     breaks = sc.clause_breaks
-    after = bisect.bisect_left(breaks, cue.end - s.start)
+    base = sc.sentence.start
+    index = bisect.bisect_left(breaks, start - base)
+    return index < len(breaks) and breaks[index] < end - base
+
+
+def _clauses(sc: SentenceCues, cue: Cue) -> tuple[str, str]:
+    """The cue's clause; and the same plus (for dates) a short opening phrase of the sentence ("In July, ...").
+    (Both from one look at the breaks: every cue with a place needs the two.)"""
+    s = sc.sentence
+    breaks = sc.clause_breaks
+    before = bisect.bisect_left(breaks, cue.start - s.start)
+    after = bisect.bisect_left(breaks, cue.end - s.start, before)  # (no break before `before` can follow the cue)
+    left = breaks[before - 1] + 1 if before else 0
     right = breaks[after] if after < len(breaks) else len(s.text)
-    lead = s.text[:breaks[0]] if breaks else s.text
-    return s.text[left:right] + (" " + lead if opening and len(lead.split()) <= 5 and left > 0 else "")
+    clause = s.text[left:right]
+    if left > 0:  # there is a first break, and the cue's clause is not the opening one
+        lead = s.text[:breaks[0]]
+        if len(lead.split()) <= 5:
+            return clause, clause + " " + lead
+    return clause, clause
 
 
-def _is_past(cue: Cue, sc: SentenceCues, report: Report, lexicon: Lexicon) -> bool:
-    """The report tells this as an earlier event: 'in July', 'at the start of the war', 'en mars'."""
-    clause = _clause(sc, cue)
+def _is_past(clause: str, when: tuple[int, int] | None, lexicon: Lexicon) -> bool:
+    """The report tells this as an earlier event: 'in July', 'at the start of the war', 'en mars'.
+    `clause` is the cue's clause with the sentence's opening phrase (see `_clauses`); `when` the report's month."""
     past, months = lexicon.past_and_months.finditer_each(clause)  # lexicon.past and lexicon.months, in one pass
     if past:
         return True
-    when = _report_month(report)
     if when is None:
         return False
     return any(int(m.lastgroup[1:]) < when[1] and not SINCE.search(clause, 0, m.start()) for m in months)
+
+
+def _nearest_side(pairs: list[tuple[tuple[str, int, int, bool], int]]) -> str:
+    """The side of the nearest of (actor, distance) pairs, a fighting force first; on a tie, the first one."""
+    strong = [pair for pair in pairs if pair[0][3]] or pairs
+    best, distance = strong[0]
+    for actor, d in strong:
+        if d < distance:
+            best, distance = actor, d
+    return best[0]
 
 
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,
@@ -242,27 +268,38 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
     """The side doing what the cue says: the subject before it, a fighting force first ("Russian troops" over
     "the Russian border"); after it only for a passive agent ("taken by Ukrainian forces") or "fell to"."""
     s = sc.sentence
-    inside = [a for a in sc.actors if cue.start <= a[1] and a[2] <= cue.end]
-    if inside:
-        return inside[0][0]  # "the Russians left": the cue names its own subject
-    after = after or bool(PASSIVE_AGENT.match(text, cue.end, s.end))
-    before_cue = [(a, cue.start - a[2]) for a in sc.actors if a[2] <= cue.start]
-    after_cue = [(a, a[1] - cue.end) for a in sc.actors if a[1] >= cue.end
-                 and not CLAUSE_BREAK.search(s.text, cue.end - s.start, a[1] - s.start)]
+    actors = sc.actors
+    start, end = cue.start, cue.end
+    for actor in actors:
+        if start <= actor[1] and actor[2] <= end:
+            return actor[0]  # "the Russians left": the cue names its own subject
+    after = after or PASSIVE_AGENT.match(text, end, s.end) is not None
+    before_cue = [(a, start - a[2]) for a in actors if a[2] <= start]
+    # (the actors after the cue, in its clause, are only listed when asked for: most cues have their subject before)
+    after_cue = None
     if cue.category == "withdraw":  # "le retrait des troupes russes": the genitive names who leaves
-        genitive = [a for a, d in after_cue if d <= 25 and GENITIVE_GAP.fullmatch(text, cue.end, a[1])]
-        if genitive:
-            return genitive[0][0]
-    clause_start = _clause_start(sc, cue.start)
-    subject = [(a, d) for a, d in before_cue if a[1] >= clause_start]
-    if subject and not after:  # "Russia said it had finished withdrawing": the clause's own subject
-        return min(subject, key=lambda pair: pair[1])[0][0]
-    for pool in ((after_cue, before_cue) if after else (before_cue, after_cue)):
-        if pool:
-            strong = [(a, d) for a, d in pool if a[3]] or pool
-            return min(strong, key=lambda pair: pair[1])[0][0]
-    if previous is not None and previous.actors and not same_sentence:
-        strong = [a for a in previous.actors if a[3]] or list(previous.actors)
+        after_cue = [(a, a[1] - end) for a in actors if a[1] >= end and not _breaks_between(sc, end, a[1])]
+        for a, d in after_cue:
+            if d <= 25 and GENITIVE_GAP.fullmatch(text, end, a[1]):
+                return a[0]
+    if not after and before_cue:  # "Russia said it had finished withdrawing": the clause's own subject
+        clause_start = _clause_start(sc, start)
+        subject = [pair for pair in before_cue if pair[0][1] >= clause_start]
+        if subject:
+            best, distance = subject[0]
+            for actor, d in subject:
+                if d < distance:
+                    best, distance = actor, d
+            return best[0]
+    if after or not before_cue:
+        if after_cue is None:
+            after_cue = [(a, a[1] - end) for a in actors if a[1] >= end and not _breaks_between(sc, end, a[1])]
+        if after_cue:
+            return _nearest_side(after_cue)
+    if before_cue:
+        return _nearest_side(before_cue)
+    if previous is not None and not same_sentence and previous.actors:
+        strong = [a for a in previous.actors if a[3]] or previous.actors
         return strong[-1][0]
     return None
 
@@ -299,71 +336,132 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
     only takes what is glued to it: an adjective right before it or a clause right after it.
     A place keeps at most two votes: the nearest cue about now, and the last it recounts from before.
     """
-    text = report.text
-    named = sorted((m for m in mentions if m.role in ("place", "reference")), key=lambda m: m.start)
-    if not sc.cues or not named:
+    named = [m for m in mentions if m.role == "place" or m.role == "reference"]
+    if not named or not sc.cues:  # (names first: a sentence naming no place is not scanned for cues)
         return {}
+    text = report.text
+    named.sort(key=_start)
+    named_starts = [m.start for m in named]
+    sentence_start, sentence_end = sc.sentence.start, sc.sentence.end
     described = _inside_appositives(text, named)
     targets = [m for m in named if m.role == "place" and m.start not in described]
     relatives = _relative_clauses(text, sc, named)
     groups = _listed_together(text, targets)
     for m in named:
-        groups.setdefault(m.start, [m])
-    candidates: dict[tuple[int, bool], list[tuple[int, Cue]]] = {}
+        if m.start not in groups:
+            groups[m.start] = [m]
+    candidates: dict[tuple[int, bool], list[tuple[int, Cue, str]]] = {}
+    when = _report_month(report)
     for cue in sc.cues:
-        if cue.category == "fighting":  # (the tests below only concern fighting: skipped for the other cues)
-            if DESPITE.search(text, max(sc.sentence.start, cue.start - 30), cue.start):
-                continue  # "holds Chasiv Yar despite the assaults": the fighting is conceded, the holding is the news
-            ended = ENDED.search(text, max(sc.sentence.start, cue.start - 40), cue.start)
-            if ended and OTHER_EVENT.search(ended.group()):
-                ended = None  # "после отхода гарнизона бои переместились": after another event, not after the fighting
-            if ended or STOPPED.match(text, cue.end, sc.sentence.end):
-                continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
-        owner = next((m for m in named if 0 <= m.start - cue.end <= 1), None)  # "окупованого Водяного"
-        nominal = NOMINAL.search(cue.text)
-        if owner is None and (nominal or PARTICIPLE.search(cue.text)):
-            # "после взятия в начале октября Угледара", "через занятый российскими войсками в феврале Бердянск"
-            reach = 25 if nominal else 60
-            owner = next((m for m in targets if 0 <= m.start - cue.end <= reach
-                          and not BREAK_OR_NAME.search(text[cue.end:m.start])), None)
-        owner = owner or next((m for m, (lo, hi) in relatives if lo <= cue.start < hi), None)
+        start, end = cue.start, cue.end
+        owner = None
+        next_name = bisect.bisect_left(named_starts, end)  # the first name after the cue (names are sorted)
+        if next_name < len(named) and named_starts[next_name] - end <= 1:
+            owner = named[next_name]  # "окупованого Водяного"
+        else:
+            # "после взятия в начале октября Угледара", "через занятый российскими войсками в феврале Бердянск":
+            # a noun or participle cue governs a place up to 25 or 60 characters on (the cue's word is only
+            # looked at if a place stands that close)
+            near = [m for m in targets if 0 <= m.start - end <= 60]
+            if near:
+                nominal = NOMINAL.search(cue.text)
+                if nominal or PARTICIPLE.search(cue.text):
+                    reach = 25 if nominal else 60
+                    for m in near:
+                        if m.start - end <= reach and not BREAK_OR_NAME.search(text[end:m.start]):
+                            owner = m
+                            break
+        if owner is None:
+            for m, (lo, hi) in relatives:
+                if lo <= start < hi:
+                    owner = m
+                    break
         if owner is not None:
             gap = 0  # "Bakhmut, which Russian forces took in May": the cue speaks of the noun before "which"
-        else:  # the nearest place the cue can reach: same clause, or the subject before an aside
-            reachable = [(m, _gap(cue, m)) for m in targets if _reaches(text, sc, cue, m)]
-            if not reachable:
+        else:  # the nearest place the cue can reach (the first, on a tie): same clause, or the subject before an aside
+            for m in targets:
+                if _reaches(text, sc, cue, m):
+                    d = _gap(cue, m)
+                    if owner is None or d < gap:
+                        owner, gap = m, d
+            if owner is None:
                 continue
-            owner, gap = min(reachable, key=lambda pair: pair[1])
-        past = _is_past(cue, sc, report, lexicon)
-        for member in groups[owner.start] + _gapped(text, sc, cue, owner, targets) + _included(text, sc, owner, groups, targets):
+        # (looked at once the cue has a place: these tests are dearer than finding the place, and only drop cues)
+        if cue.category == "fighting":  # (the tests below only concern fighting: skipped for the other cues)
+            if DESPITE.search(text, max(sentence_start, start - 30), start):
+                continue  # "holds Chasiv Yar despite the assaults": the fighting is conceded, the holding is the news
+            ended = ENDED.search(text, max(sentence_start, start - 40), start)
+            if ended and OTHER_EVENT.search(ended.group()):
+                ended = None  # "после отхода гарнизона бои переместились": after another event, not after the fighting
+            if ended or STOPPED.match(text, end, sentence_end):
+                continue  # "ending a siege", "to avoid encirclement", "бои прекратились": no fighting now
+        clause, dated_clause = _clauses(sc, cue)
+        # told as an earlier event: "at the start of the war", "en mars" (a month before the report's)
+        past = _is_past(dated_clause, when, lexicon)
+        members = groups[owner.start]
+        extra = _gapped(text, sc, cue, owner, targets) + _included(text, sc, owner, groups, targets)
+        if extra:
+            members = members + extra
+        for member in members:
             # now: the nearest cue; the past: the last one told (events are narrated in order)
-            distance = -cue.start if past else (0 if gap == 0 and member is owner else _gap(cue, member))
-            candidates.setdefault((member.start, past), []).append((distance, cue))
-    evidence = Evidence(sc.sentence.text, sc.sentence.start, sc.sentence.end)
-    by_start = {m.start: m for m in named}
-    votes: dict[Mention, list[Vote]] = {}
+            distance = -start if past else (0 if gap == 0 and member is owner else _gap(cue, member))
+            key = (member.start, past)
+            if key in candidates:
+                candidates[key].append((distance, cue, clause))
+            else:
+                candidates[key] = [(distance, cue, clause)]
+    if not candidates:
+        return {}
+    evidence = Evidence(sc.sentence.text, sentence_start, sentence_end)
+    by_start = dict(zip(named_starts, named))
+    votes: dict[int, list[Vote]] = {}  # by the mention's start: cheaper to hash than the Mention
     for (start, past), ranked in sorted(candidates.items()):
-        # a change of control beats a nearer word of fighting or holding said of the same place
-        for _, cue in sorted(ranked, key=lambda pair: (pair[1].category not in DECISIVE, pair[0])):
-            vote = _vote(cue, past, sc, previous, lexicon, evidence, text, by_start[start])
+        if len(ranked) > 1:
+            # a change of control beats a nearer word of fighting or holding said of the same place
+            ranked.sort(key=_decisive_then_nearest)
+        mention = by_start[start]
+        for _, cue, clause in ranked:
+            vote = _vote(cue, past, sc, previous, lexicon, evidence, text, mention, clause)
             if vote is not None:
-                votes.setdefault(by_start[start], []).append(vote)
+                if start in votes:
+                    votes[start].append(vote)
+                else:
+                    votes[start] = [vote]
                 break
-    return votes
+    return {by_start[start]: place_votes for start, place_votes in votes.items()}
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
+
+
+def _decisive_then_nearest(candidate: tuple[int, Cue, str]) -> tuple[bool, int]:
+    return candidate[1].category not in DECISIVE, candidate[0]
+
+
+# Categories whose status does not depend on who acts or on a passive voice: fighting is "contested" whoever
+# fights, "occupied" means Russian.  `_vote` does not look for their actor (a few regex calls per cue) since
+# the answer could not change the vote.
+_STATUS_WITHOUT_ACTOR = frozenset(c for c, (rule, _, _) in EFFECTS.items() if rule in ("contested", "russia", "ukraine"))
 
 
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
-          evidence: Evidence, text: str, mention: Mention) -> Vote | None:
+          evidence: Evidence, text: str, mention: Mention, clause: str | None = None) -> Vote | None:
+    """The vote of one cue for one place, or None.  `clause` is the cue's clause (`_clauses(sc, cue)[0]`), if known."""
     category = cue.category
-    if lexicon.hypothetical.search(_clause(sc, cue, opening=False)):
+    if lexicon.hypothetical.search(_clauses(sc, cue)[0] if clause is None else clause):
         return None  # "the next objective could be Siversk", "la perte de Pokrovsk menacerait..."
-    if category in ("occupied", "capture", "liberate") and (AREA_NOUN_AFTER.match(text, cue.end, sc.sentence.end)
-                                                           or AREA_NOUN_BEFORE.search(text, max(sc.sentence.start, cue.start - 20), cue.start)):
+    sentence_start, sentence_end = sc.sentence.start, sc.sentence.end
+    if category in ("occupied", "capture", "liberate") and (AREA_NOUN_AFTER.match(text, cue.end, sentence_end)
+                                                           or AREA_NOUN_BEFORE.search(text, max(sentence_start, cue.start - 20), cue.start)):
         return None  # "окупованої частини області", "les territoires occupés": an area, not this place
     if category == "positions" and not FROM.search(text, max(0, cue.start - 12), cue.start) and \
             any(c.category in ("attempt", "fighting") and 0 <= cue.start - c.end <= 25 for c in sc.cues):
         return None  # "attacked positions near Verbove" (but not "attack from positions near X"): the attack decides
-    if category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
+    rule, weight, change = EFFECTS[category]
+    if category in _STATUS_WITHOUT_ACTOR:
+        actor = None
+    elif category == "liberate":  # only a Russian agent named right there turns "liberated" into a Russian capture
         actor = "russia" if any(a[0] == "russia" and a[2] <= cue.start for a in sc.actors) else None
     elif category == "loss":  # the loser: the subject of "lost", or "of Moscow" right after "the defeat"
         clause_start = _clause_start(sc, cue.start)
@@ -371,42 +469,65 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
         losers = [a for a in sc.actors if 0 <= a[1] - cue.end <= 15] if nominal else \
                  [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
         if nominal and not losers and (ADMITTED.search(text, max(clause_start, cue.start - 40), cue.start)
-                                       or ADMITTED_AFTER.match(text, cue.end, sc.sentence.end)):
+                                       or ADMITTED_AFTER.match(text, cue.end, sentence_end)):
             # "Russian bloggers acknowledged the loss of X", "У Москві втрату X не визнали": who admits a loss
             # (or will not) is who suffered it
             losers = [a for a in sc.actors if clause_start <= a[1] and a[2] <= cue.start]
         actor = min(losers, key=lambda a: abs(a[1] - cue.start))[0] if losers else None
     else:
-        actor = _actor_for(cue, sc, previous, text, after=EFFECTS[category][0] in ("actor_after", "loser_after"),
+        actor = _actor_for(cue, sc, previous, text, after=rule in ("actor_after", "loser_after"),
                            same_sentence=category in ("retake", "footage"))
-    passive = bool(PASSIVE_MARK.search(text, max(sc.sentence.start, cue.start - 25), cue.start)
-                   or (PASSIVE_PARTICIPLE.match(cue.text) and not cue.text.lower().startswith(("driven out", "expelled")))
-                   or PASSIVE_AGENT.match(text, cue.end, sc.sentence.end))
-    if category == "expel" and (EXPELLED_OBJECT.search(text, max(sc.sentence.start, cue.start - 30), cue.start)
-                                or any(cue.start < a[1] and a[2] <= cue.end for a in sc.actors)):
-        passive = True  # "окупантів вибили з X", "pushed Russian forces out": the object is the side driven out
+    passive = False  # only "expel" asks (see _status_for)
+    if category == "expel":
+        passive = bool(PASSIVE_MARK.search(text, max(sentence_start, cue.start - 25), cue.start)
+                       or (PASSIVE_PARTICIPLE.match(cue.text) and not cue.text.lower().startswith(("driven out", "expelled")))
+                       or PASSIVE_AGENT.match(text, cue.end, sentence_end)
+                       # "окупантів вибили з X", "pushed Russian forces out": the object is the side driven out
+                       or EXPELLED_OBJECT.search(text, max(sentence_start, cue.start - 30), cue.start)
+                       or any(cue.start < a[1] and a[2] <= cue.end for a in sc.actors))
     status = _status_for(category, actor, passive)
     if status is None:
         return None
-    _, weight, change = EFFECTS[category]
     if category == "withdraw" and mention.start >= cue.end and DESTINATION.match(text[cue.end:mention.start]):
         status, weight, change = actor or status, 0.6, "held"  # "pulled back to Lysychansk": they hold it now
-    negated = any(0 <= cue.start - e <= 30 or s <= cue.start < e for s, e in sc.negations)
-    attempted = any(c.category == "attempt" and c.end <= cue.start and cue.start - c.end <= 30 for c in sc.cues)
     claimed = status != "contested" and (_doubted(cue, sc, text) or _quoted(text, cue))
     if category in ("capture", "hold", "enter", "positions") and mention.start >= cue.end and \
             OUTSKIRTS.search(text[cue.end:mention.start]):
         status, weight, change = "contested", 0.8, "fighting"  # "закрепились на окраинах Торецка": a foothold, not the town
-    if negated and not claimed and category in ("capture", "enter", "withdraw", "loss") and actor in OTHER_SIDE:
-        # "was never entered by Russian forces", "did not withdraw", "не потеряли": the place stays where it was;
-        # a holding, not a change of control, so talk of fighting can still outweigh it
-        held_by = actor if category in ("withdraw", "loss") else OTHER_SIDE[actor]
-        return Vote(held_by, "held", 0.6, past, evidence, "hold")
-    if (negated or attempted or claimed) and status != "contested":
-        status, weight, change = "contested", 0.6, "attack" if attempted else "claimed"
-    elif category in ("capture", "enter", "retake", "liberate") and _still_fought(text, cue, sc):
+    # (denials and attempts are looked for only where they can change the vote: a contested vote stays one)
+    negated = None
+    if not claimed and category in ("capture", "enter", "withdraw", "loss") and actor in OTHER_SIDE:
+        negated = _negated(cue, sc)
+        if negated:
+            # "was never entered by Russian forces", "did not withdraw", "не потеряли": the place stays where it was;
+            # a holding, not a change of control, so talk of fighting can still outweigh it
+            held_by = actor if category in ("withdraw", "loss") else OTHER_SIDE[actor]
+            return Vote(held_by, "held", 0.6, past, evidence, "hold")
+    if status != "contested":
+        attempted = _attempted(cue, sc)
+        if claimed or attempted or (_negated(cue, sc) if negated is None else negated):
+            return Vote("contested", "attack" if attempted else "claimed", 0.6, past, evidence, category)
+    if category in ("capture", "enter", "retake", "liberate") and _still_fought(text, cue, sc):
         status, weight, change = "contested", 0.8, "fighting"  # "took Klishchiivka; fighting there was continuing"
     return Vote(status, change, weight, past, evidence, category)
+
+
+def _negated(cue: Cue, sc: SentenceCues) -> bool:
+    """A denial just before the cue, or around it ("did not withdraw", "не потеряли")."""
+    start = cue.start
+    for s, e in sc.negations:
+        if 0 <= start - e <= 30 or s <= start < e:
+            return True
+    return False
+
+
+def _attempted(cue: Cue, sc: SentenceCues) -> bool:
+    """An attempt just before the cue ("tried to capture")."""
+    start = cue.start
+    for c in sc.cues:
+        if c.category == "attempt" and c.end <= start and start - c.end <= 30:
+            return True
+    return False
 
 
 def _still_fought(text: str, cue: Cue, sc: SentenceCues) -> bool:
@@ -429,10 +550,15 @@ def _relative_belongs_to_located(relative: str, between: str, reference: Mention
     return gender != ("f" if name.endswith(("а", "я")) else "n" if name.endswith(("е", "о")) else "m")
 
 
+_COMMA_AHEAD = re.compile(r"\s*,")  # how RELATIVE and APPOSITIVE both begin
+
+
 def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
     """Spans of relative clauses ("X, which ...") or participles ("d'Avdiïvka, tombée en février") right after a name."""
     spans = []
     for mention in candidates:
+        if not _COMMA_AHEAD.match(text, mention.end, sc.sentence.end):
+            continue  # both shapes below start with a comma: one quick test spares the two long patterns
         match = RELATIVE.match(text, mention.end, sc.sentence.end)
         if match:
             stop = CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
@@ -456,14 +582,19 @@ def _reaches(text: str, sc: SentenceCues, cue: Cue, mention: Mention) -> bool:
     """Can this cue speak of this place? Not past a semicolon, not far away, not into another clause
     unless the place opens the clause ("Balakliia, a town of 27,000, was retaken") or follows "including"."""
     gap = _gap(cue, mention)
+    forward = cue.end <= mention.start  # the place follows the cue
+    if gap > WINDOW and not forward:
+        return False  # (only a place after "including" is reached from further away)
     between = text[min(cue.end, mention.end):max(cue.start, mention.start)]
-    if ";" in between or (cue.end <= mention.start and CONTRAST.search(between)):
+    if ";" in between or (forward and CONTRAST.search(between)):
         return False  # "X reste tenue par les Ukrainiens, tandis que Y ...": the cue is X's
-    if cue.end <= mention.start and INCLUDING.search(text, max(cue.end, mention.start - 30), mention.start):
+    if gap <= NEAR:
+        return True  # (told before the "including" test, which could only say yes too)
+    if forward and INCLUDING.search(text, max(cue.end, mention.start - 30), mention.start):
         return True
     if gap > WINDOW:
         return False
-    return gap <= NEAR or not CLAUSE_BREAK.search(between) or _opens_clause(text, sc, mention, cue)
+    return not CLAUSE_BREAK.search(between) or _opens_clause(text, sc, mention, cue)
 
 
 def _opens_clause(text: str, sc: SentenceCues, mention: Mention, cue: Cue) -> bool:
@@ -505,9 +636,10 @@ def _gap(cue: Cue, mention: Mention) -> int:
 
 def _gapped(text: str, sc: SentenceCues, cue: Cue, owner: Mention, targets: list[Mention]) -> list[Mention]:
     """Places that share the cue through an elided verb; none if another cue stands in between."""
-    mention = next((m for m in targets if m.start > max(owner.end, cue.end)), None)  # only the first can be gapped
-    if mention is None:
-        return []
+    after = max(owner.end, cue.end)
+    if not targets or targets[-1].start <= after:
+        return []  # (the usual case, told without a loop: no place after the cue and its owner)
+    mention = next(m for m in targets if m.start > after)  # only the first can be gapped
     if owner.end <= cue.start:
         gap = GAP_AFTER_VERB.fullmatch(text, cue.end, mention.start)
     else:
@@ -529,11 +661,13 @@ def _included(text: str, sc: SentenceCues, owner: Mention, groups: dict[int, lis
               targets: list[Mention]) -> list[Mention]:
     """'withdrew from Kherson and the villages around it, including Chornobaivka': the list after 'including'
     shares what was said of the place before it."""
-    mention = next((m for m in targets if m.start > owner.end), None)
-    if mention is None:
+    if not targets or targets[-1].start <= owner.end:
+        return []  # (the usual case, told without a loop: no place after the owner)
+    mention = next(m for m in targets if m.start > owner.end)
+    if mention.start - owner.end > 80:
         return []
     between = text[owner.end:mention.start]
-    if len(between) <= 80 and ";" not in between and INCLUDING.search(between) \
+    if ";" not in between and INCLUDING.search(between) \
             and not any(owner.end <= c.start < mention.start for c in sc.cues):
         return [m for m in groups[mention.start] if m is not owner]
     return []
@@ -563,37 +697,49 @@ class Verdict:
 
 def decide(place: Place, votes: list[Vote], mention_sentences: list[Evidence]) -> Verdict:
     """Combine sentence votes: a change of control outweighs talk of fighting; the past never overrides the present."""
-    if place.country not in ("UA", "RU"):
-        return Verdict("mentioned", None, 0.6, _unique(mention_sentences)[:3])  # a summit abroad, not a front line
+    if not votes or place.country not in ("UA", "RU"):
+        # a summit abroad, not a front line; or no sentence says anything of control (the common case: decided
+        # here, without building the empty pools below)
+        return Verdict("mentioned", None, 0.6, _unique(mention_sentences)[:3])
     current = [v for v in votes if not v.past]
-    past = [v for v in votes if v.past and place.kind != "capital"]
     pool = [v for v in current if v.cue in DECISIVE and v.status != "contested"] or current
     confidence_scale = 1.0
     if not pool:
-        pool = [v for v in past if v.cue in DECISIVE and v.status != "contested"]
+        if place.kind != "capital":
+            pool = [v for v in votes if v.past and v.cue in DECISIVE and v.status != "contested"]
         confidence_scale = 0.6
     if not pool:
         return Verdict("mentioned", None, 0.6, _unique(mention_sentences)[:3])
     totals: dict[str, float] = {}
     for vote in pool:
         totals[vote.status] = totals.get(vote.status, 0.0) + vote.weight
-    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0] != "contested"))
-    status, top = ranked[0]
-    if len(ranked) > 1 and ranked[1][1] >= top * 0.5 and {ranked[0][0], ranked[1][0]} == {"ukraine", "russia"}:
-        status = "contested"
-    winners = [v for v in pool if v.status == status] or pool
-    change = max(winners, key=lambda v: v.weight).change
-    winning_weight = sum(v.weight for v in winners)
-    agreement = winning_weight / sum(v.weight for v in votes if not v.past or confidence_scale < 1)
+    if len(totals) == 1:  # the usual case: the pool agrees, nothing to rank
+        status = pool[0].status
+        winners = pool
+    else:
+        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0] != "contested"))
+        status, top = ranked[0]
+        if ranked[1][1] >= top * 0.5 and {ranked[0][0], ranked[1][0]} == {"ukraine", "russia"}:
+            status = "contested"
+        winners = [v for v in pool if v.status == status] or pool
+    strongest = winners[0]  # the first of the heaviest
+    for vote in winners:
+        if vote.weight > strongest.weight:
+            strongest = vote
+    # (sum() as before, in the same order: the confidence must not change in its last bit)
+    winning_weight = sum([v.weight for v in winners])
+    agreement = winning_weight / sum([v.weight for v in votes if not v.past or confidence_scale < 1])
     strength = min(1.0, winning_weight / 1.5)
     confidence = confidence_scale * min(0.97, 0.35 + 0.3 * min(1.0, agreement) + 0.25 * strength + 0.05 * min(len(winners), 3))
-    return Verdict(status, change, round(confidence, 3), _unique([v.sentence for v in winners if v.sentence]))
+    return Verdict(status, strongest.change, round(confidence, 3), _unique([v.sentence for v in winners if v.sentence]))
 
 
 def _unique(items: list[Evidence]) -> tuple[Evidence, ...]:
-    seen, out = set(), []
+    """One evidence per sentence start, in text order."""
+    if len(items) == 1:
+        return (items[0],)  # most places are named once: no set, no sort
+    by_start: dict[int, Evidence] = {}
     for item in items:
-        if item.start not in seen:
-            seen.add(item.start)
-            out.append(item)
-    return tuple(sorted(out, key=lambda e: e.start))
+        if item.start not in by_start:
+            by_start[item.start] = item
+    return tuple(by_start[start] for start in sorted(by_start))
