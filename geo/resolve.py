@@ -115,6 +115,7 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
     spots = region_spots(mentions, gazetteer)
     starts = {key: sorted(m.start for m in ms) for key, ms in groups.items()}
     open_keys: dict[tuple[tuple[str, ...], str], _Candidates] = {}
+    nearness = _nearness_cache(gazetteer)
     for key, places in candidates_of.items():
         if key in chosen:
             continue
@@ -124,7 +125,7 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
         if clear is not None:
             chosen[key] = clear
         else:
-            open_keys[key] = _Candidates(places, strong, weak)
+            open_keys[key] = _Candidates(places, strong, weak, nearness)
     # Then the rest, by closeness to what is already placed; twice, so new choices help the others.
     # The places chosen so far stay; each open name's closeness to every other name is worked out once.
     closeness_of = {key: {other: _closeness(starts[key], starts[other]) for other in groups if other[0] != key[0]}
@@ -194,24 +195,120 @@ def _largest(settlements: tuple[str, ...], gazetteer: Gazetteer) -> Place:
 
 
 class _Candidates:
-    """Same-name places as arrays, so scoring them against every anchor is one vector operation."""
+    """Same-name places, scored against the anchors (the places already chosen in the report).
 
-    def __init__(self, places: list[Place], regions: frozenset[str], weak_regions: frozenset[str] = frozenset()):
+    Candidate c scores base[c] + sum over anchors a of 3 * weight[a] * exp(-km(c, a) / 40), counting only anchors
+    within 200 km.  That was one numpy expression per call (`scores_numpy`), ~25 numpy operations whose fixed cost
+    (~1 us each) was most of resolve's time for the usual 2-80 candidates x 8-28 anchors.  Now each anchor's
+    nearness to the candidates, exp(-km / 40) for those within 200 km, is kept per candidate list (`_NearnessCache`:
+    the same name gives the same list in every report), and a call adds up only the non-zero terms in Python.
+
+    Scores must be bit-identical to the numpy expression's (numpy's exp and hypot differ from `math`'s in the last
+    bit, and a tie or near-tie decides which place is chosen), so: nearness values only ever come from the numpy
+    expression itself (`_nearness`, run for anchors not seen before), and the terms are added in the order numpy's
+    row sum adds them (see `scores`; checked against `scores_numpy` in tests/test_resolve_scores.py)."""
+
+    def __init__(self, places: list[Place], regions: frozenset[str], weak_regions: frozenset[str] = frozenset(),
+                 nearness: _NearnessCache | None = None):
         self.places = places
-        self.lat = np.array([p.lat for p in places])
-        self.lon = np.array([p.lon for p in places])
-        self.base = np.array([_static_score(p, regions, weak_regions) for p in places])
+        self.base = [_static_score(p, regions, weak_regions) for p in places]
+        # anchor place_id -> ((candidate index, exp(-km / 40)), ...) for the candidates within 200 km of it
+        self._near = (_NearnessCache() if nearness is None else nearness).of(places)
 
     def best(self, anchors: list[tuple[Place, float]]) -> Place:
-        score = self.base
-        if anchors:
-            a_lat = np.array([a.lat for a, _ in anchors])
-            a_lon = np.array([a.lon for a, _ in anchors])
-            weight = np.array([c for _, c in anchors])
-            x = (a_lon[None, :] - self.lon[:, None]) * np.cos(np.radians((a_lat[None, :] + self.lat[:, None]) / 2))
-            km = 111.2 * np.hypot(x, a_lat[None, :] - self.lat[:, None])
-            score = score + (3.0 * weight[None, :] * np.exp(-km / 40.0) * (km < 200)).sum(axis=1)
-        return self.places[int(np.argmax(score))]
+        """The best-scoring candidate, the first of equals (as np.argmax gives it)."""
+        scores = self.scores(anchors)
+        return self.places[scores.index(max(scores))]
+
+    def scores(self, anchors: list[tuple[Place, float]]) -> list[float]:
+        """Every candidate's score, bit-identical to `scores_numpy`."""
+        if not anchors:
+            return self.base
+        if len(anchors) > 128:  # numpy sums a longer row in recursive halves: rare, not worth imitating
+            return self.scores_numpy(anchors)
+        near = self._near
+        unseen = [a for a, _ in anchors if a.place_id not in near]
+        if unseen:
+            self._nearness(unseen)
+        # numpy sums a row of n <= 128 terms in eight lanes (lane j: the terms at j, j + 8, ... up to the last n % 8),
+        # combines the lanes pairwise, then adds the last n % 8 terms one by one, all starting from 0.0 ("pairwise
+        # summation", numpy/_core/src/umath/loops_utils.h.src).  The same additions are done here on the non-zero
+        # terms only: adding one of numpy's zeros to a sum changes nothing.
+        end = len(anchors) - len(anchors) % 8
+        lanes_of: dict[int, list[float]] = {}  # candidate index -> its eight lane sums
+        for position, (anchor, closeness) in enumerate(anchors[:end]):
+            pairs = near[anchor.place_id]
+            if pairs:
+                weight, lane = 3.0 * closeness, position & 7  # numpy: (3.0 * weight) * exp(...) * (km < 200)
+                for i, nearness in pairs:
+                    lanes = lanes_of.get(i)
+                    if lanes is None:
+                        lanes = lanes_of[i] = [0.0] * 8
+                    lanes[lane] += weight * nearness
+        totals = {i: ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+                  for i, (r0, r1, r2, r3, r4, r5, r6, r7) in lanes_of.items()}
+        for anchor, closeness in anchors[end:]:
+            weight = 3.0 * closeness
+            for i, nearness in near[anchor.place_id]:
+                totals[i] = totals.get(i, 0.0) + weight * nearness
+        scores = self.base.copy()  # base + 0.0 for a candidate no anchor is near
+        for i, total in totals.items():
+            scores[i] += total
+        return scores
+
+    def scores_numpy(self, anchors: list[tuple[Place, float]]) -> list[float]:
+        """The original vectorised scores (used for more than 128 anchors; the reference for `scores`)."""
+        lat, lon = np.array([p.lat for p in self.places]), np.array([p.lon for p in self.places])
+        a_lat = np.array([a.lat for a, _ in anchors])
+        a_lon = np.array([a.lon for a, _ in anchors])
+        weight = np.array([c for _, c in anchors])
+        x = (a_lon[None, :] - lon[:, None]) * np.cos(np.radians((a_lat[None, :] + lat[:, None]) / 2))
+        km = 111.2 * np.hypot(x, a_lat[None, :] - lat[:, None])
+        score = np.array(self.base) + (3.0 * weight[None, :] * np.exp(-km / 40.0) * (km < 200)).sum(axis=1)
+        return score.tolist()
+
+    def _nearness(self, anchors: list[Place]) -> None:
+        """exp(-km / 40) between every candidate and each of these anchors, by the numpy expression of
+        `scores_numpy` (elementwise: a pair's value does not depend on the others computed with it); kept in `_near`."""
+        lat = np.array([p.lat for p in self.places])
+        lon = np.array([p.lon for p in self.places])
+        a_lat = np.array([a.lat for a in anchors])
+        a_lon = np.array([a.lon for a in anchors])
+        x = (a_lon[None, :] - lon[:, None]) * np.cos(np.radians((a_lat[None, :] + lat[:, None]) / 2))
+        km = 111.2 * np.hypot(x, a_lat[None, :] - lat[:, None])
+        near, within = np.exp(-km / 40.0).T.tolist(), (km < 200).T.tolist()
+        if len(self._near) > 4096:
+            self._near.clear()  # bounded on an endless stream of reports
+        for anchor, values, flags in zip(anchors, near, within):
+            self._near[anchor.place_id] = tuple((i, value) for i, (value, flag) in enumerate(zip(values, flags)) if flag)
+
+
+class _NearnessCache(dict):
+    """Candidate place_ids -> {anchor place_id -> ((candidate index, exp(-km / 40)), ...) within 200 km}.
+
+    One per gazetteer (`_nearness_cache`): a place_id stands for the same coordinates only within one gazetteer.
+    Bounded: cleared when it holds too many candidate lists."""
+
+    LIMIT = 20_000  # candidate lists
+
+    def of(self, places: list[Place]) -> dict[str, tuple[tuple[int, float], ...]]:
+        key = tuple(p.place_id for p in places)
+        near = self.get(key)
+        if near is None:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            near = self[key] = {}
+        return near
+
+
+_shared_nearness: tuple[Gazetteer, _NearnessCache] | None = None
+
+
+def _nearness_cache(gazetteer: Gazetteer) -> _NearnessCache:
+    global _shared_nearness
+    if _shared_nearness is None or _shared_nearness[0] is not gazetteer:
+        _shared_nearness = (gazetteer, _NearnessCache())
+    return _shared_nearness[1]
 
 
 _CYRILLIC_TO_LATIN = str.maketrans({
