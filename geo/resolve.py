@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
+from operator import add, attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -235,26 +235,21 @@ class _Candidates:
         # summation", numpy/_core/src/umath/loops_utils.h.src).  The same additions are done here on the non-zero
         # terms only: adding one of numpy's zeros to a sum changes nothing.
         end = len(anchors) - len(anchors) % 8
-        lanes_of: dict[int, list[float]] = {}  # candidate index -> its eight lane sums
+        m = len(self.places)
+        lanes = [[0.0] * m for _ in range(8)]  # lanes[j][i]: lane j's sum for candidate i
         for position, (anchor, closeness) in enumerate(anchors[:end]):
             pairs = near[anchor.place_id]
             if pairs:
-                weight, lane = 3.0 * closeness, position & 7  # numpy: (3.0 * weight) * exp(...) * (km < 200)
+                weight, lane = 3.0 * closeness, lanes[position & 7]  # numpy: (3.0 * weight) * exp(...) * (km < 200)
                 for i, nearness in pairs:
-                    lanes = lanes_of.get(i)
-                    if lanes is None:
-                        lanes = lanes_of[i] = [0.0] * 8
-                    lanes[lane] += weight * nearness
-        totals = {i: ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-                  for i, (r0, r1, r2, r3, r4, r5, r6, r7) in lanes_of.items()}
+                    lane[i] += weight * nearness
+        r0, r1, r2, r3, r4, r5, r6, r7 = lanes  # ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), per candidate in C
+        totals = list(map(add, map(add, map(add, r0, r1), map(add, r2, r3)), map(add, map(add, r4, r5), map(add, r6, r7))))
         for anchor, closeness in anchors[end:]:
             weight = 3.0 * closeness
             for i, nearness in near[anchor.place_id]:
-                totals[i] = totals.get(i, 0.0) + weight * nearness
-        scores = self.base.copy()  # base + 0.0 for a candidate no anchor is near
-        for i, total in totals.items():
-            scores[i] += total
-        return scores
+                totals[i] += weight * nearness
+        return list(map(add, self.base, totals))  # numpy's reduction starts from 0.0: base + 0.0 where no anchor is near
 
     def scores_numpy(self, anchors: list[tuple[Place, float]]) -> list[float]:
         """The original vectorised scores (used for more than 128 anchors; the reference for `scores`)."""
