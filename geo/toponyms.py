@@ -233,20 +233,22 @@ _FIRST_LETTER = itemgetter(slice(0, 1))  # word[:1]: safe on an empty word
 class _Words:
     """A text's tokens as columns (see `WordColumns`), with what the matcher asks of all of them."""
 
-    __slots__ = ("words", "folded", "starts", "ends", "_lowercase")
+    __slots__ = ("words", "folded", "starts", "ends", "_first_letters", "_lowercase")
 
     def __init__(self, columns: WordColumns):
         self.words, self.folded, self.starts, self.ends = columns
+        # every word's first letter, cut once for both `capitalised` and `lowercase` (cutting is most of their cost)
+        self._first_letters = list(map(_FIRST_LETTER, self.words))
         self._lowercase: set[str] | None = None
 
     def capitalised(self) -> Iterator[int]:
         """Indices of the words that begin with a capital: picked in C with compress/map, this looks at every word."""
-        return compress(count(), map(str.isupper, map(_FIRST_LETTER, self.words)))
+        return compress(count(), map(str.isupper, self._first_letters))
 
     def lowercase(self) -> set[str]:
         """The folded words the text writes in lower case somewhere; built in C on first need."""
         if self._lowercase is None:
-            self._lowercase = set(compress(self.folded, map(str.islower, map(_FIRST_LETTER, self.words))))
+            self._lowercase = set(compress(self.folded, map(str.islower, self._first_letters)))
         return self._lowercase
 
 
