@@ -20,6 +20,27 @@ _JOINING_APOSTROPHE_RE = re.compile(f"[{''.join(a for a in APOSTROPHES if not a.
 # A word: letters, optionally joined by inner apostrophes (Куп'янськ, d'Izium); one group, so split() returns
 # [gap, word, gap, ..., gap], built in C.  Possessive quantifiers (++, *+): no backtracking state kept, a little faster.
 WORD_RE = re.compile(rf"([^\W\d_]++(?:[{APOSTROPHES}][^\W\d_]++)*+)")
+
+
+def _bmp_letters() -> str:
+    r"""A character class of the letters below U+10000, spelled out as ranges: exactly the characters that
+    [^\W\d_] matches there (re's \w is str.isalnum() or "_", its \d is str.isdecimal())."""
+    ranges, start = [], None
+    for code in range(0x10001):
+        letter = code < 0x10000 and (char := chr(code)).isalnum() and not char.isdecimal() and char != "_"
+        if letter and start is None:
+            start = code
+        elif not letter and start is not None:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(code - 1)) if code - 1 > start else ""))
+            start = None
+    return f"[{''.join(ranges)}]"
+
+
+# WORD_RE for texts without characters beyond U+FFFF (nearly all): re tests a spelled-out class of BMP characters
+# with one bitmap look-up per character instead of three Unicode category tests, so the split takes about a
+# third less time.  (A class that also held the letters beyond U+FFFF would be tested range by range: far slower.)
+_BMP_LETTER = _bmp_letters()
+_BMP_WORD_RE = re.compile(rf"({_BMP_LETTER}++(?:[{APOSTROPHES}]{_BMP_LETTER}++)*+)")
 # French elided articles and prepositions glued to the next word.
 ELISIONS = ("l", "d", "qu", "jusqu", "lorsqu", "puisqu", "s", "n", "c", "j", "m", "t")
 
@@ -65,7 +86,9 @@ def word_columns(text: str) -> WordColumns:
     """`tokenize` as parallel lists, without making a Token per word.
 
     Built with map/accumulate over one split(), not a Python loop over match objects: this runs on every word."""
-    parts = WORD_RE.split(text)  # [gap, word, gap, word, ..., gap]
+    # [gap, word, gap, word, ..., gap]; a text is all BMP when UTF-16 needs no surrogate pair for it (a quick test)
+    bmp = len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+    parts = (_BMP_WORD_RE if bmp else WORD_RE).split(text)
     bounds = list(accumulate(map(len, parts)))  # word i runs from bounds[2i] to bounds[2i + 1]
     words, starts, ends = parts[1::2], bounds[0:-1:2], bounds[1::2]
     # from the end: the indices of earlier words stay valid

@@ -29,3 +29,20 @@ def test_a_run_on_text_is_cut_into_bounded_pieces_and_nothing_is_lost():
     assert all(len(p.text) <= MAX_SENTENCE for p in pieces)
     assert all(text[p.start:p.end] == p.text for p in pieces)
     assert " ".join(p.text for p in pieces) == text
+
+
+def test_bmp_word_split_is_the_category_split() -> None:
+    """word_columns' spelled-out BMP letter class splits exactly as WORD_RE; texts beyond the BMP take WORD_RE."""
+    import re
+
+    from geo.normalize import _BMP_LETTER, _BMP_WORD_RE, WORD_RE, word_columns
+
+    letters = re.compile(r"[^\W\d_]")
+    bmp = re.compile(_BMP_LETTER)
+    for code in range(0x10000):
+        char = chr(code)
+        assert bool(bmp.fullmatch(char)) == bool(letters.fullmatch(char)), hex(code)
+    every = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000)
+    assert _BMP_WORD_RE.split(every) == WORD_RE.split(every)
+    assert word_columns("a\U0001d400b Київ").words == ["a\U0001d400b", "Київ"]  # an astral letter inside a word
+    assert word_columns("x \ud800y").words == ["x", "y"]  # a lone surrogate is no letter
