@@ -100,14 +100,13 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
             groups[(mention.key, iso)].append(mention)
 
     candidates_of = {}
-    for key, ms in groups.items():
-        places = list(map(gazetteer.places.__getitem__, _ids(ms[0].candidates).settlements))
-        if key[1]:
-            places = [p for p in places if p.admin1_iso == key[1]] or places
-        candidates_of[key] = _own_names_first(places, key[0])
     # The names that leave no doubt whatever the regions: one candidate, or one far bigger than all the others.
-    chosen: dict[tuple[tuple[str, ...], str], Place] = {
-        key: place for key, places in candidates_of.items() if (place := _obvious(places, frozenset())) is not None}
+    chosen: dict[tuple[tuple[str, ...], str], Place] = {}
+    readings = _readings_cache(gazetteer)
+    for key, ms in groups.items():
+        candidates_of[key], obvious = readings.of(key, ms[0].candidates)
+        if obvious is not None:
+            chosen[key] = obvious
     # An oblast the report names is its area, unless the report's certain places all lie elsewhere: then a
     # closing line about Crimea must not pull every Storozheve there, except a name written right beside it.
     certain = {p.admin1_iso for p in chosen.values() if p.country in ("UA", "RU")}
@@ -294,6 +293,40 @@ class _NearnessCache(dict):
                 self.clear()
             near = self[key] = {}
         return near
+
+
+class _ReadingsCache(dict):
+    """(name key, oblast qualifier, candidate ids) -> (the name's candidate places, the obvious one or None).
+
+    Both depend on nothing else in the report, and the same names come back report after report, so they are worked
+    out once (a place list, the alias filter and the size test cost more than the look-up).  One per gazetteer;
+    bounded.  The place lists are shared: nothing downstream changes them."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        super().__init__()
+        self.gazetteer = gazetteer
+
+    def of(self, key: tuple[tuple[str, ...], str], candidates: tuple[str, ...]) -> tuple[list[Place], Place | None]:
+        found = self.get((key, candidates))
+        if found is None:
+            if len(self) >= 65536:
+                self.clear()
+            places = list(map(self.gazetteer.places.__getitem__, _ids(candidates).settlements))
+            if key[1]:
+                places = [p for p in places if p.admin1_iso == key[1]] or places
+            places = _own_names_first(places, key[0])
+            found = self[(key, candidates)] = (places, _obvious(places, frozenset()))
+        return found
+
+
+_shared_readings: _ReadingsCache | None = None
+
+
+def _readings_cache(gazetteer: Gazetteer) -> _ReadingsCache:
+    global _shared_readings
+    if _shared_readings is None or _shared_readings.gazetteer is not gazetteer:
+        _shared_readings = _ReadingsCache(gazetteer)
+    return _shared_readings
 
 
 _shared_nearness: tuple[Gazetteer, _NearnessCache] | None = None
