@@ -26,7 +26,7 @@ from .grammar import (
 )
 from .models import Evidence, Mention, Place, Report, Vote
 from .normalize import Sentence
-from .scanner import PatternScanner, Prefiltered, PrefilteredGroup, ScannerGroup
+from .scanner import EndAnchored, PatternScanner, Prefiltered, PrefilteredGroup, ScannerGroup, WordStartSearch
 
 CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
 WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
@@ -74,6 +74,9 @@ class Lexicon:
     months: Prefiltered  # named groups m1..m12
     metonymy_before: re.Pattern[str]
     metonymy_after: re.Pattern[str]
+    reference_before: EndAnchored  # reference_scanner's patterns: does one end the text? (mention_role)
+    metonymy_before_end: EndAnchored  # metonymy_before, the same question, read backwards (mention_role)
+    military: WordStartSearch  # grammar.MILITARY, searched only at the words its first letters begin (SentenceCues)
     sentence_scanners: ScannerGroup  # effect_cues, any_actor, negation, claim in one pass (SentenceCues)
     past_and_months: PrefilteredGroup  # past, months in one pass (_is_past)
 
@@ -123,6 +126,9 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
         months=months,
         metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
         metonymy_after=_union(data["metonymy"]["after"]),
+        reference_before=EndAnchored(data["reference"]["before"]),
+        metonymy_before_end=EndAnchored(data["metonymy"]["before"]),
+        military=WordStartSearch(MILITARY),
         sentence_scanners=ScannerGroup([effect_cues, any_actor, negation, claim]),
         past_and_months=PrefilteredGroup([past, months]),
     )
@@ -162,7 +168,8 @@ class SentenceCues:
     def actors(self) -> tuple[tuple[str, int, int, bool], ...]:
         """(side, start, end, names a military force)"""
         text, base = self.sentence.text, self.sentence.start
-        return tuple((side, base + start, base + end, bool(MILITARY.search(text, start, min(len(text), end + 30))))
+        military = self._lexicon.military.search  # MILITARY.search(...) is not None, tried at fewer places
+        return tuple((side, base + start, base + end, military(text, start, min(len(text), end + 30)))
                      for side, start, end in self._found[1])
 
     @cached_property
@@ -186,7 +193,7 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     """'reference' for a town that only locates something else, 'actor' for a capital standing for its government."""
     before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
     if place.kind == "capital":
-        if lexicon.metonymy_after.match(after) or lexicon.metonymy_before.search(before):
+        if lexicon.metonymy_after.match(after) or lexicon.metonymy_before_end.search(before):
             return "actor"  # "Moscow said", "selon Kiev" (the anchored test after the name first: it is the cheaper)
         first_cue = lexicon.effect_cues.first(after)
         if first_cue is not None and first_cue[1] == SUBJECT_GAP.match(after).end():
@@ -196,7 +203,8 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     words = before.rsplit(None, 1)  # (rsplit() drops trailing blanks: its last item is the last word, if any)
     last_word = words[-1].lower() if words else ""
     if last_word.strip("'’") in REFERENCE_LAST_WORDS or last_word[-2:] in ("d'", "d’", "l'", "l’"):
-        if lexicon.reference_scanner.first(before):
+        # (the patterns all end in "$": read backwards, one try at the start; see scanner.EndAnchored)
+        if lexicon.reference_before.search(before):
             return "reference"
     return mention.role
 
