@@ -233,6 +233,16 @@ class _Starts:
         # word after it: the gaps' own offsets are then the starts, read off in C (map) without a Python loop.
         return list(map(_START, self._after_gap.finditer(" " + text)))
 
+    def few(self, text: str) -> list[int]:
+        """The same as calling it, for texts that mostly hold no start (a clause, a window): one `search` says
+        so without making an iterator, a map and a list; else the iterator goes on from the first start, so no
+        character is looked at twice."""
+        if self._anywhere is not None:
+            return self(text)
+        text = " " + text
+        first = self._after_gap.search(text)
+        return list(map(_START, self._after_gap.finditer(text, first.start()))) if first is not None else []
+
 
 @cache
 def _non_word_set() -> str:
@@ -380,7 +390,7 @@ class PatternScanner:
         busy_until = 0
         if lowered is not None:
             pairs, firsts, everywhere = self._pairs, self._firsts, self._everywhere
-            for start in self._starts(lowered):
+            for start in self._starts.few(lowered):  # (a window, in mention_role: mostly none)
                 if start < busy_until:
                     continue
                 # the patterns for these two letters; for a pair no pattern names, those that admit any second letter
@@ -527,7 +537,7 @@ class Prefiltered:
             yield from ((start, self.union) for start in self._original(text))
             return
         pairs, firsts, anyletter = self._pairs, self._firsts, self._anyletter
-        for start in self._starts(lowered):
+        for start in self._starts.few(lowered):
             yield start, pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
 
     def _original(self, text: str) -> list[int]:
@@ -544,7 +554,7 @@ class Prefiltered:
         if lowered is None:
             return next(filter(None, (self.union.match(text, start) for start in self._original(text))), None)
         pairs, firsts, anyletter = self._pairs, self._firsts, self._anyletter
-        for start in self._starts(lowered):  # as in _tries, without a generator: this runs for most clauses
+        for start in self._starts.few(lowered):  # as in _tries, without a generator: this runs for most clauses
             union = pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
             match = union.match(text, start) if union is not None else None
             if match:
@@ -575,14 +585,19 @@ class PrefilteredGroup:
         self._starts = _Starts.of([pattern for p in members for pattern in p._patterns], lowered=True) \
             if together else None
 
+        self._tables = [(p._pairs, p._firsts, p._anyletter) for p in members]
+
     def finditer_each(self, text: str, lowered: str | None = None) -> list[list[re.Match[str]]]:
         lowered = _lowered(text, lowered) if self._starts is not None else None
         if lowered is None:
             return [list(p.finditer(text)) for p in self._members]
+        starts = self._starts.few(lowered)
+        if not starts:  # most clauses (_is_past): no lists to keep, no tables to walk
+            return [[] for _ in self._members]
         found: list[list[re.Match[str]]] = [[] for _ in self._members]
         busy_until = [0] * len(self._members)
-        tables = [(p._pairs, p._firsts, p._anyletter) for p in self._members]
-        for start in self._starts(lowered):
+        tables = self._tables
+        for start in starts:
             two, one = lowered[start:start + 2], lowered[start]
             for k, (pairs, firsts, anyletter) in enumerate(tables):
                 union = pairs.get(two) or firsts.get(one, anyletter)  # as in Prefiltered._tries

@@ -114,3 +114,10 @@ def test_word_start_search_finds_what_the_search_finds(lexicon, texts):
     found = [military.search(*window) for window in windows]
     assert found == [MILITARY.search(*window) is not None for window in windows]
     assert any(found)
+
+
+def test_few_starts_are_the_starts(lexicon, texts):
+    for starts in (lexicon.past_and_months._starts, lexicon.hypothetical._starts, lexicon.effect_cues._starts,
+                   lexicon.sentence_scanners._starts):
+        lowered = [text.lower() for text in texts]
+        assert [starts.few(text) for text in lowered] == [starts(text) for text in lowered]
