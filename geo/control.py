@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from .grammar import (
@@ -142,6 +142,31 @@ class Cue:
     text: str
 
 
+_MATCH_START = re.Match.start
+
+
+class _once:
+    """`functools.cached_property` without its lock: the value is computed on first use and kept in the object's
+    __dict__, where later look-ups find it without calling anything.
+
+    (Python before 3.12 takes a lock on every first use of a cached_property, most of its cost; a report's
+    sentences make about 66 first uses per report, and SentenceCues objects are never shared between threads.)"""
+
+    def __init__(self, func: Callable):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 class SentenceCues:
     """Everything the lexicon finds in one sentence, shared by all its places.
 
@@ -152,19 +177,19 @@ class SentenceCues:
         self.sentence = sentence
         self._lexicon = lexicon
 
-    @cached_property
+    @_once
     def _found(self) -> list[list[tuple[str, int, int]]]:
         """(name, start, end) in the sentence, of effect_cues, any_actor, negation and claim."""
         return self._lexicon.sentence_scanners.finditer_each(self.sentence.text)
 
-    @cached_property
+    @_once
     def cues(self) -> tuple[Cue, ...]:
         text, base = self.sentence.text, self.sentence.start
         cues = [Cue(name, base + start, base + end, text[start:end])
                 for name, start, end in self._found[0]]
-        return tuple(sorted(cues, key=lambda c: c.start))
+        return tuple(cues)  # (in order of start already: a scanner yields its matches so)
 
-    @cached_property
+    @_once
     def actors(self) -> tuple[tuple[str, int, int, bool], ...]:
         """(side, start, end, names a military force)"""
         text, base = self.sentence.text, self.sentence.start
@@ -172,17 +197,17 @@ class SentenceCues:
         return tuple((side, base + start, base + end, military(text, start, min(len(text), end + 30)))
                      for side, start, end in self._found[1])
 
-    @cached_property
+    @_once
     def clause_breaks(self) -> tuple[int, ...]:
         """Where (in the sentence) the commas, colons, dashes... that end a clause stand."""
-        return tuple(m.start() for m in CLAUSE_BREAK.finditer(self.sentence.text))
+        return tuple(map(_MATCH_START, CLAUSE_BREAK.finditer(self.sentence.text)))  # (offsets read off in C)
 
-    @cached_property
+    @_once
     def negations(self) -> tuple[tuple[int, int], ...]:
         base = self.sentence.start
         return tuple((base + s, base + e) for _, s, e in self._found[2])
 
-    @cached_property
+    @_once
     def claims(self) -> tuple[tuple[int, int], ...]:
         """Doubt: "claimed", "not confirmed", "спростували"."""
         base = self.sentence.start
