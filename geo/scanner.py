@@ -442,8 +442,9 @@ class ScannerGroup:
         self._elsewhere = plan("")  # a first letter no pattern has: the scanners' patterns of unknown start
 
     def finditer_each(self, text: str, lowered: str | None = None) -> list[list[tuple[str, int, int]]]:
-        lowered = _lowered(text, lowered) if self._starts is not None else None
         if lowered is None:
+            lowered = text.lower()  # (as `_lowered` does, written out: this runs for every sentence with a place)
+        if self._starts is None or len(lowered) != len(text):
             return [list(scanner.finditer(text)) for scanner in self._scanners]
         found: list[list[tuple[str, int, int]]] = [[] for _ in self._scanners]
         busy_until = [0] * len(self._scanners)
