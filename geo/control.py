@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from .grammar import (
@@ -26,7 +26,7 @@ from .grammar import (
 )
 from .models import Evidence, Mention, Place, Report, Vote
 from .normalize import Sentence
-from .scanner import PatternScanner, Prefiltered, PrefilteredGroup, ScannerGroup
+from .scanner import EndAnchored, PatternScanner, Prefiltered, PrefilteredGroup, ScannerGroup, WordStartSearch
 
 CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "control_cues.toml"
 WINDOW = 120  # characters between a cue and the place name it speaks of, in the same clause
@@ -74,6 +74,9 @@ class Lexicon:
     months: Prefiltered  # named groups m1..m12
     metonymy_before: re.Pattern[str]
     metonymy_after: re.Pattern[str]
+    reference_before: EndAnchored  # reference_scanner's patterns: does one end the text? (mention_role)
+    metonymy_before_end: EndAnchored  # metonymy_before, the same question, read backwards (mention_role)
+    military: WordStartSearch  # grammar.MILITARY, searched only at the words its first letters begin (SentenceCues)
     sentence_scanners: ScannerGroup  # effect_cues, any_actor, negation, claim in one pass (SentenceCues)
     past_and_months: PrefilteredGroup  # past, months in one pass (_is_past)
 
@@ -123,6 +126,9 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
         months=months,
         metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
         metonymy_after=_union(data["metonymy"]["after"]),
+        reference_before=EndAnchored(data["reference"]["before"]),
+        metonymy_before_end=EndAnchored(data["metonymy"]["before"]),
+        military=WordStartSearch(MILITARY),
         sentence_scanners=ScannerGroup([effect_cues, any_actor, negation, claim]),
         past_and_months=PrefilteredGroup([past, months]),
     )
@@ -136,6 +142,31 @@ class Cue:
     text: str
 
 
+_MATCH_START = re.Match.start
+
+
+class _once:
+    """`functools.cached_property` without its lock: the value is computed on first use and kept in the object's
+    __dict__, where later look-ups find it without calling anything.
+
+    (Python before 3.12 takes a lock on every first use of a cached_property, most of its cost; a report's
+    sentences make about 66 first uses per report, and SentenceCues objects are never shared between threads.)"""
+
+    def __init__(self, func: Callable):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 class SentenceCues:
     """Everything the lexicon finds in one sentence, shared by all its places.
 
@@ -146,36 +177,37 @@ class SentenceCues:
         self.sentence = sentence
         self._lexicon = lexicon
 
-    @cached_property
+    @_once
     def _found(self) -> list[list[tuple[str, int, int]]]:
         """(name, start, end) in the sentence, of effect_cues, any_actor, negation and claim."""
         return self._lexicon.sentence_scanners.finditer_each(self.sentence.text)
 
-    @cached_property
+    @_once
     def cues(self) -> tuple[Cue, ...]:
         text, base = self.sentence.text, self.sentence.start
         cues = [Cue(name, base + start, base + end, text[start:end])
                 for name, start, end in self._found[0]]
-        return tuple(sorted(cues, key=lambda c: c.start))
+        return tuple(cues)  # (in order of start already: a scanner yields its matches so)
 
-    @cached_property
+    @_once
     def actors(self) -> tuple[tuple[str, int, int, bool], ...]:
         """(side, start, end, names a military force)"""
         text, base = self.sentence.text, self.sentence.start
-        return tuple((side, base + start, base + end, bool(MILITARY.search(text, start, min(len(text), end + 30))))
+        military = self._lexicon.military.search  # MILITARY.search(...) is not None, tried at fewer places
+        return tuple((side, base + start, base + end, military(text, start, min(len(text), end + 30)))
                      for side, start, end in self._found[1])
 
-    @cached_property
+    @_once
     def clause_breaks(self) -> tuple[int, ...]:
         """Where (in the sentence) the commas, colons, dashes... that end a clause stand."""
-        return tuple(m.start() for m in CLAUSE_BREAK.finditer(self.sentence.text))
+        return tuple(map(_MATCH_START, CLAUSE_BREAK.finditer(self.sentence.text)))  # (offsets read off in C)
 
-    @cached_property
+    @_once
     def negations(self) -> tuple[tuple[int, int], ...]:
         base = self.sentence.start
         return tuple((base + s, base + e) for _, s, e in self._found[2])
 
-    @cached_property
+    @_once
     def claims(self) -> tuple[tuple[int, int], ...]:
         """Doubt: "claimed", "not confirmed", "спростували"."""
         base = self.sentence.start
@@ -186,7 +218,7 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     """'reference' for a town that only locates something else, 'actor' for a capital standing for its government."""
     before, after = text[max(0, mention.start - 60):mention.start], text[mention.end:mention.end + 40]
     if place.kind == "capital":
-        if lexicon.metonymy_after.match(after) or lexicon.metonymy_before.search(before):
+        if lexicon.metonymy_after.match(after) or lexicon.metonymy_before_end.search(before):
             return "actor"  # "Moscow said", "selon Kiev" (the anchored test after the name first: it is the cheaper)
         first_cue = lexicon.effect_cues.first(after)
         if first_cue is not None and first_cue[1] == SUBJECT_GAP.match(after).end():
@@ -196,7 +228,8 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
     words = before.rsplit(None, 1)  # (rsplit() drops trailing blanks: its last item is the last word, if any)
     last_word = words[-1].lower() if words else ""
     if last_word.strip("'’") in REFERENCE_LAST_WORDS or last_word[-2:] in ("d'", "d’", "l'", "l’"):
-        if lexicon.reference_scanner.first(before):
+        # (the patterns all end in "$": read backwards, one try at the start; see scanner.EndAnchored)
+        if lexicon.reference_before.search(before):
             return "reference"
     return mention.role
 

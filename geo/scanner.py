@@ -233,6 +233,16 @@ class _Starts:
         # word after it: the gaps' own offsets are then the starts, read off in C (map) without a Python loop.
         return list(map(_START, self._after_gap.finditer(" " + text)))
 
+    def few(self, text: str) -> list[int]:
+        """The same as calling it, for texts that mostly hold no start (a clause, a window): one `search` says
+        so without making an iterator, a map and a list; else the iterator goes on from the first start, so no
+        character is looked at twice."""
+        if self._anywhere is not None:
+            return self(text)
+        text = " " + text
+        first = self._after_gap.search(text)
+        return list(map(_START, self._after_gap.finditer(text, first.start()))) if first is not None else []
+
 
 @cache
 def _non_word_set() -> str:
@@ -380,7 +390,7 @@ class PatternScanner:
         busy_until = 0
         if lowered is not None:
             pairs, firsts, everywhere = self._pairs, self._firsts, self._everywhere
-            for start in self._starts(lowered):
+            for start in self._starts.few(lowered):  # (a window, in mention_role: mostly none)
                 if start < busy_until:
                     continue
                 # the patterns for these two letters; for a pair no pattern names, those that admit any second letter
@@ -432,8 +442,9 @@ class ScannerGroup:
         self._elsewhere = plan("")  # a first letter no pattern has: the scanners' patterns of unknown start
 
     def finditer_each(self, text: str, lowered: str | None = None) -> list[list[tuple[str, int, int]]]:
-        lowered = _lowered(text, lowered) if self._starts is not None else None
         if lowered is None:
+            lowered = text.lower()  # (as `_lowered` does, written out: this runs for every sentence with a place)
+        if self._starts is None or len(lowered) != len(text):
             return [list(scanner.finditer(text)) for scanner in self._scanners]
         found: list[list[tuple[str, int, int]]] = [[] for _ in self._scanners]
         busy_until = [0] * len(self._scanners)
@@ -527,7 +538,7 @@ class Prefiltered:
             yield from ((start, self.union) for start in self._original(text))
             return
         pairs, firsts, anyletter = self._pairs, self._firsts, self._anyletter
-        for start in self._starts(lowered):
+        for start in self._starts.few(lowered):
             yield start, pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
 
     def _original(self, text: str) -> list[int]:
@@ -544,7 +555,7 @@ class Prefiltered:
         if lowered is None:
             return next(filter(None, (self.union.match(text, start) for start in self._original(text))), None)
         pairs, firsts, anyletter = self._pairs, self._firsts, self._anyletter
-        for start in self._starts(lowered):  # as in _tries, without a generator: this runs for most clauses
+        for start in self._starts.few(lowered):  # as in _tries, without a generator: this runs for most clauses
             union = pairs.get(lowered[start:start + 2]) or firsts.get(lowered[start], anyletter)
             match = union.match(text, start) if union is not None else None
             if match:
@@ -575,14 +586,19 @@ class PrefilteredGroup:
         self._starts = _Starts.of([pattern for p in members for pattern in p._patterns], lowered=True) \
             if together else None
 
+        self._tables = [(p._pairs, p._firsts, p._anyletter) for p in members]
+
     def finditer_each(self, text: str, lowered: str | None = None) -> list[list[re.Match[str]]]:
         lowered = _lowered(text, lowered) if self._starts is not None else None
         if lowered is None:
             return [list(p.finditer(text)) for p in self._members]
+        starts = self._starts.few(lowered)
+        if not starts:  # most clauses (_is_past): no lists to keep, no tables to walk
+            return [[] for _ in self._members]
         found: list[list[re.Match[str]]] = [[] for _ in self._members]
         busy_until = [0] * len(self._members)
-        tables = [(p._pairs, p._firsts, p._anyletter) for p in self._members]
-        for start in self._starts(lowered):
+        tables = self._tables
+        for start in starts:
             two, one = lowered[start:start + 2], lowered[start]
             for k, (pairs, firsts, anyletter) in enumerate(tables):
                 union = pairs.get(two) or firsts.get(one, anyletter)  # as in Prefiltered._tries
@@ -592,3 +608,128 @@ class PrefilteredGroup:
                         busy_until[k] = match.end()
                         found[k].append(match)
         return found
+
+
+class EndAnchored:
+    """`search(text)`: does one of some patterns that all end in "$" ("\\btowards?\\s*$") match the text?
+
+    Such a match ends at the end of the text, but `re` can only look for it forwards, trying every start of
+    a 60-character window (a few hundred patterns' worth of tests).  Read backwards, it is a match at the
+    start of the reversed text: `match`, one try.  The patterns are reversed once (`_reversed`); a pattern
+    that can't be (lookarounds, anchors elsewhere) leaves the plain forward search in place."""
+
+    def __init__(self, patterns: list[str], flags: int = re.IGNORECASE):
+        self.union = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+        backwards = [_reversed_before_end(pattern) for pattern in patterns]
+        self._backwards = None if not patterns or None in backwards else \
+            re.compile("|".join(f"(?:{p})" for p in backwards), flags)
+
+    def search(self, text: str) -> bool:
+        """`bool(self.union.search(text))`."""
+        if self._backwards is None:
+            return self.union.search(text) is not None
+        backwards = text[::-1]
+        # "$" holds at the end, and before a newline that ends the text: the start of the reversed text, or
+        # just after its first character if that is the newline
+        return self._backwards.match(backwards) is not None or \
+            (backwards[:1] == "\n" and self._backwards.match(backwards, 1) is not None)
+
+
+_FLAG_LETTERS = {re.IGNORECASE: "i", re.MULTILINE: "m", re.DOTALL: "s", re.VERBOSE: ""}  # (VERBOSE only shapes parsing)
+
+
+def _reversed_before_end(pattern: str) -> str | None:
+    """A pattern whose matches at the start of a reversed text are the reversed matches of `pattern` that end at
+    its end ("$", dropped); None when that can't be told.
+
+    A regular expression without lookarounds or back-references reads as well backwards: the order of each
+    sequence turns round, alternatives and repeats stay what they are, and "\\b" (a boundary between two
+    characters) is one backwards too.  Whether some match exists does not depend on greedy or lazy repeats."""
+    if _P is None:
+        return None
+    try:
+        parsed = _P.parse(pattern, 0)
+        items = list(parsed)
+        if parsed.state.flags & ~re.UNICODE or not items or items[-1] != (_C.AT, _C.AT_END):
+            return None
+        return _emit_reversed(items[:-1])
+    except Exception:
+        return None
+
+
+def _emit_reversed(items: list) -> str:
+    return "".join(_emit_item(op, arg) for op, arg in reversed(items))
+
+
+def _emit_item(op, arg) -> str:
+    if op is _C.LITERAL:
+        return re.escape(chr(arg))
+    if op is _C.NOT_LITERAL:
+        return "[^" + re.escape(chr(arg)) + "]"
+    if op is _C.ANY:
+        return "."
+    if op is _C.IN:
+        return "[" + "".join(_emit_class_item(kind, value) for kind, value in arg) + "]"
+    if op is _C.AT and arg is _C.AT_BOUNDARY:
+        return r"\b"
+    if op is _C.AT and arg is _C.AT_NON_BOUNDARY:
+        return r"\B"
+    if op is _C.SUBPATTERN:
+        _, add, delete, sub = arg
+        if any(flag not in _FLAG_LETTERS for flag in _flag_bits(add | delete)):
+            raise ValueError("unknown inline flag")
+        on = "".join(_FLAG_LETTERS[flag] for flag in _flag_bits(add))
+        off = "".join(_FLAG_LETTERS[flag] for flag in _flag_bits(delete))
+        return f"(?{on}{'-' + off if off else ''}:{_emit_reversed(list(sub))})"
+    if op is _C.BRANCH:
+        return "(?:" + "|".join(_emit_reversed(list(branch)) for branch in arg[1]) + ")"
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+        low, high, sub = arg
+        bounds = f"{{{low},{'' if high == _C.MAXREPEAT else high}}}"
+        return f"(?:{_emit_reversed(list(sub))}){bounds}{'?' if op is _C.MIN_REPEAT else ''}"
+    raise ValueError(f"can't reverse {op}")
+
+
+def _emit_class_item(kind, value) -> str:
+    if kind is _C.NEGATE:
+        return "^"
+    if kind is _C.LITERAL:
+        return re.escape(chr(value))
+    if kind is _C.RANGE:
+        return re.escape(chr(value[0])) + "-" + re.escape(chr(value[1]))
+    if kind is _C.CATEGORY and str(value) in _CATEGORIES:
+        return _CATEGORIES[str(value)]
+    raise ValueError(f"can't write {kind} in a class")
+
+
+def _flag_bits(flags: int) -> list[int]:
+    return [1 << bit for bit in range(flags.bit_length()) if flags >> bit & 1]
+
+
+class WordStartSearch:
+    """`search(text, pos, endpos)`: `pattern.search(text, pos, endpos) is not None`, for a pattern whose matches all
+    begin a word ("\\b(?:forces|troops|...)"), such as grammar.MILITARY.
+
+    Searching a case-blind union of many words tries every alternative at every word of the window; a
+    prefilter of the words' first letters (spelled out in every case, see `_Starts`) finds, in C, the few
+    word starts where the pattern is then tried, with the same `endpos`, so it sees the same text."""
+
+    def __init__(self, pattern: re.Pattern[str]):
+        self.pattern = pattern
+        starts = _Starts.of([pattern.pattern])
+        self._gaps = starts._after_gap if starts is not None else None  # a non-word character before such a word
+
+    def search(self, text: str, pos: int, endpos: int) -> bool:
+        pattern = self.pattern
+        if self._gaps is None:
+            return pattern.search(text, pos, endpos) is not None
+        if pos == 0:
+            if pattern.match(text, 0, endpos) is not None:
+                return True  # (the text's first word has no gap before it)
+            pos = 1
+        # From the character before `pos`: a word at `pos` is looked at too, if a gap stands before it (else no
+        # match can begin there, "\b" being the character before)
+        for gap in self._gaps.finditer(text, pos - 1, endpos):
+            if pattern.match(text, gap.start() + 1, endpos) is not None:
+                return True
+        return False

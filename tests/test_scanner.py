@@ -82,3 +82,42 @@ def test_prefiltered_group_finds_what_each_union_finds(lexicon, texts):
         past, months = lexicon.past_and_months.finditer_each(text)
         assert [m.span() for m in past] == [m.span() for m in lexicon.past.finditer(text)]
         assert [(m.span(), m.lastgroup) for m in months] == [(m.span(), m.lastgroup) for m in lexicon.months.finditer(text)]
+
+
+@pytest.mark.parametrize("name, scanner_name", [("reference_before", "reference_scanner"), ("metonymy_before_end", None)])
+def test_end_anchored_finds_what_the_forward_search_finds(lexicon, texts, name, scanner_name):
+    found = getattr(lexicon, name)
+    assert found._backwards is not None  # the patterns could be reversed
+    endings = texts + [text + end for text in texts[:300] for end in ("\n", " \n", "\n\n", " ")]
+    backwards = [found.search(text) for text in endings]
+    assert backwards == [found.union.search(text) is not None for text in endings]
+    assert any(backwards)
+    if scanner_name:
+        assert backwards == [getattr(lexicon, scanner_name).first(text) is not None for text in endings]
+
+
+def test_reversed_patterns():
+    assert scanner._reversed_before_end(r"\bof\s*$") == r"(?:[\s]){0,}fo\b"
+    assert scanner._reversed_before_end(r"\bof(?=x)$") is None  # lookarounds are not reversed
+    assert scanner._reversed_before_end(r"\bof") is None  # no "$" at the end
+    assert not scanner.EndAnchored([r"\bto\s*$"]).search("to the")
+    assert scanner.EndAnchored([r"\bto\s*$"]).search("go to \n")
+
+
+def test_word_start_search_finds_what_the_search_finds(lexicon, texts):
+    from geo.grammar import MILITARY
+    military = lexicon.military
+    assert military._gaps is not None  # the prefilter could be built
+    windows = [(text, start, min(len(text), end + 30)) for text in texts for word in re.finditer(r"\w+", text)
+               for start, end in ((word.start(), word.end()), (word.start() + 1, word.end() + 3))]
+    windows += [(text, 0, len(text)) for text in texts] + [(text, 5, 2) for text in texts[:50]]
+    found = [military.search(*window) for window in windows]
+    assert found == [MILITARY.search(*window) is not None for window in windows]
+    assert any(found)
+
+
+def test_few_starts_are_the_starts(lexicon, texts):
+    for starts in (lexicon.past_and_months._starts, lexicon.hypothetical._starts, lexicon.effect_cues._starts,
+                   lexicon.sentence_scanners._starts):
+        lowered = [text.lower() for text in texts]
+        assert [starts.few(text) for text in lowered] == [starts(text) for text in lowered]
