@@ -25,7 +25,7 @@ from .grammar import (
     PASSIVE_PARTICIPLE, PRONOUN_GENDER, REFERENCE_LAST_WORDS, RELATIVE, SINCE, STILL_FOUGHT, STOPPED,
     SUBJECT_GAP,
 )
-from .models import Evidence, Mention, Place, Report, Vote
+from .models import Evidence, Mention, Place, Report, Vote, make_evidence, make_vote
 from .normalize import Sentence
 from .scanner import PatternScanner, Prefiltered, PrefilteredGroup, ScannerGroup
 
@@ -414,7 +414,7 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
                 candidates[key] = [(distance, cue, clause)]
     if not candidates:
         return {}
-    evidence = Evidence(sc.sentence.text, sentence_start, sentence_end)
+    evidence = make_evidence(sc.sentence.text, sentence_start, sentence_end)  # (Evidence(...), quicker: see models)
     by_start = dict(zip(named_starts, named))
     votes: dict[int, list[Vote]] = {}  # by the mention's start: cheaper to hash than the Mention
     for (start, past), ranked in sorted(candidates.items()):
@@ -514,14 +514,14 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
             # "was never entered by Russian forces", "did not withdraw", "не потеряли": the place stays where it was;
             # a holding, not a change of control, so talk of fighting can still outweigh it
             held_by = actor if category in ("withdraw", "loss") else OTHER_SIDE[actor]
-            return Vote(held_by, "held", 0.6, past, evidence, "hold")
+            return make_vote(held_by, "held", 0.6, past, evidence, "hold")  # (Vote(...), quicker: see models)
     if status != "contested":
         attempted = _attempted(cue, sc)
         if claimed or attempted or (_negated(cue, sc) if negated is None else negated):
-            return Vote("contested", "attack" if attempted else "claimed", 0.6, past, evidence, category)
+            return make_vote("contested", "attack" if attempted else "claimed", 0.6, past, evidence, category)
     if category in ("capture", "enter", "retake", "liberate") and _still_fought(text, cue, sc):
         status, weight, change = "contested", 0.8, "fighting"  # "took Klishchiivka; fighting there was continuing"
-    return Vote(status, change, weight, past, evidence, category)
+    return make_vote(status, change, weight, past, evidence, category)
 
 
 def _negated(cue: Cue, sc: SentenceCues) -> bool:
