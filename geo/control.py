@@ -205,9 +205,14 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
 
 
 def _report_month(report: Report) -> tuple[int, int] | None:
-    if not report.date:
-        return None
-    year, month = report.date.split("-")[:2]
+    return _month_of(report.date) if report.date else None
+
+
+@lru_cache(maxsize=1024)
+def _month_of(date: str) -> tuple[int, int]:
+    """(year, month) of an ISO date.  (Memoised on the date string: every voting sentence of a report asks, and
+    reports share few dates; the split and two int() cost more than the look-up.)"""
+    year, month = date.split("-")[:2]
     return int(year), int(month)
 
 
@@ -332,7 +337,15 @@ def _status_for(category: str, actor: str | None, passive: bool = False) -> str 
 
 def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
                    lexicon: Lexicon) -> dict[Mention, list[Vote]]:
-    """Votes of one sentence for the places it names.
+    """Votes of one sentence for the places it names (see `sentence_votes_by_start`)."""
+    return {mention: votes for mention, votes in sentence_votes_by_start(mentions, sc, previous, report, lexicon).values()}
+
+
+def sentence_votes_by_start(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
+                            lexicon: Lexicon) -> dict[int, tuple[Mention, list[Vote]]]:
+    """Votes of one sentence for the places it names, as {mention.start: (mention, votes)}: the pipeline looks
+    votes up by the start (an int) and then checks the mention is the same, sparing the generated __hash__ of
+    a Mention (its six fields, tuples among them) twice per mention.
 
     Each cue belongs to the place named nearest to it; places listed with that one
     ("Klishchiivka and Andriivka") share it.  A reference point ("20 km east of Kharkiv")
@@ -430,7 +443,7 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
                 else:
                     votes[start] = [vote]
                 break
-    return {by_start[start]: place_votes for start, place_votes in votes.items()}
+    return {start: (by_start[start], place_votes) for start, place_votes in votes.items()}
 
 
 @lru_cache(maxsize=4096)

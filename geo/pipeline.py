@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .control import Lexicon, SentenceCues, decide, load_lexicon, mention_role, sentence_votes
+from .control import Lexicon, SentenceCues, decide, load_lexicon, mention_role, sentence_votes_by_start
 from .gazetteer import Gazetteer, default_gazetteer
 from .geocoding import FallbackGeocoder, GazetteerGeocoder, relocate
 from .models import Event, Evidence, Mention, Place, Report, Unresolved, Vote, make_event, make_evidence, make_mention
@@ -86,13 +86,15 @@ class Extractor:
             # `dataclasses.replace`, which costs several times more, once per mention)
             mention = make_mention(mention.surface, mention.start, mention.end, mention.key, (place_id,), role)
             index = max(0, bisect.bisect_right(starts, mention.start) - 1)
-            if place_id in by_place:
-                by_place[place_id].append((mention, index))
+            located = by_place.get(place_id)  # (one look-up when the place is known, not two)
+            if located is not None:
+                located.append((mention, index))
             else:
                 by_place[place_id] = [(mention, index)]
                 places[place_id] = place
-            if index in by_sentence:
-                by_sentence[index].append(mention)
+            in_sentence = by_sentence.get(index)
+            if in_sentence is not None:
+                in_sentence.append(mention)
             else:
                 by_sentence[index] = [mention]
             if role == "place" or role == "reference":
@@ -106,12 +108,13 @@ class Extractor:
                 analysed[index] = SentenceCues(sentences[index], lexicon)
             return analysed[index]
 
-        votes_for: dict[Mention, list[Vote]] = {}
+        # votes by the start of the mention they are for: an int to hash, not a Mention (see sentence_votes_by_start)
+        votes_at: dict[int, tuple[Mention, list[Vote]]] = {}
         for index, sentence_mentions in by_sentence.items():
             if index not in voting:
                 continue  # only places and reference points take votes: no need to look at the sentence's cues
             previous = cues_at(index - 1) if index > 0 else None
-            votes_for.update(sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon))
+            votes_at.update(sentence_votes_by_start(sentence_mentions, cues_at(index), previous, report, lexicon))
 
         events: list[Event] = []
         evidence_of: dict[int, Evidence] = {}  # one Evidence per sentence, shared by its mentions
@@ -125,9 +128,11 @@ class Extractor:
                     sentence = sentences[index]
                     evidence = evidence_of[index] = make_evidence(sentence.text, sentence.start, sentence.end)
                 mention_sentences.append(evidence)
-                mention_votes = votes_for.get(mention)  # (one hash of the Mention, not two)
-                if mention_votes:
-                    votes.extend(mention_votes)
+                found = votes_at.get(mention.start)
+                # (the same lookup as a dict keyed by Mention: an equal mention has the same start; `is` settles
+                # nearly every case without comparing fields)
+                if found is not None and (found[0] is mention or found[0] == mention):
+                    votes.extend(found[1])
             place = places[place_id]
             verdict = decide(place, votes, mention_sentences)
             if self.geocoder is not None:
