@@ -685,7 +685,15 @@ def _inside_appositives(text: str, named: list[Mention]) -> set[int]:
     of Donetsk"): they locate it, like "20 km east of Kharkiv", and take no cue of their own."""
     inside = set()
     for before, mention in zip(named, named[1:]):
-        if before.role == "place" and APPOSITIVE_ASIDE.fullmatch(text, before.end, mention.start):
+        if before.role != "place":
+            continue
+        # The aside opens with blanks and a comma or dash: the next few characters tell most cases without the
+        # long pattern (it runs only when they show that opening, or nothing but blanks).
+        ahead = text[before.end:min(before.end + 8, mention.start)]
+        rest = ahead.lstrip()
+        if rest and rest[0] not in ",—–":
+            continue
+        if APPOSITIVE_ASIDE.fullmatch(text, before.end, mention.start):
             inside.add(mention.start)
     return inside
 
