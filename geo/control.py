@@ -245,7 +245,7 @@ def _clauses(sc: SentenceCues, cue: Cue) -> tuple[str, str]:
     clause = s.text[left:right]
     if left > 0:  # there is a first break, and the cue's clause is not the opening one
         lead = s.text[:breaks[0]]
-        if len(lead.split()) <= 5:
+        if len(lead.split(None, 5)) <= 5:  # (at most 5 words: split(None, 5) stops splitting after the sixth)
             return clause, clause + " " + lead
     return clause, clause
 
