@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .grammar import (
     ADMITTED, ADMITTED_AFTER, APPOSITIVE, APPOSITIVE_ASIDE, AREA_NOUN_AFTER, AREA_NOUN_BEFORE, ASIDE_THEN_AND,
@@ -24,7 +25,7 @@ from .grammar import (
     PASSIVE_PARTICIPLE, PRONOUN_GENDER, REFERENCE_LAST_WORDS, RELATIVE, SINCE, STILL_FOUGHT, STOPPED,
     SUBJECT_GAP,
 )
-from .models import Evidence, Mention, Place, Report, Vote
+from .models import Evidence, Mention, Place, Report, Vote, make_evidence, make_vote
 from .normalize import Sentence
 from .scanner import EndAnchored, PatternScanner, Prefiltered, PrefilteredGroup, ScannerGroup, WordStartSearch
 
@@ -134,8 +135,10 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
     )
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
+    """A cue found in a sentence.  (A NamedTuple, not a frozen dataclass: as immutable, and about twice as quick
+    to build, which counts for the dozen or so cues of each report; Cue never leaves this module's reasoning.)"""
+
     category: str
     start: int  # offsets into the report text
     end: int
@@ -235,9 +238,14 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
 
 
 def _report_month(report: Report) -> tuple[int, int] | None:
-    if not report.date:
-        return None
-    year, month = report.date.split("-")[:2]
+    return _month_of(report.date) if report.date else None
+
+
+@lru_cache(maxsize=1024)
+def _month_of(date: str) -> tuple[int, int]:
+    """(year, month) of an ISO date.  (Memoised on the date string: every voting sentence of a report asks, and
+    reports share few dates; the split and two int() cost more than the look-up.)"""
+    year, month = date.split("-")[:2]
     return int(year), int(month)
 
 
@@ -270,7 +278,7 @@ def _clauses(sc: SentenceCues, cue: Cue) -> tuple[str, str]:
     clause = s.text[left:right]
     if left > 0:  # there is a first break, and the cue's clause is not the opening one
         lead = s.text[:breaks[0]]
-        if len(lead.split()) <= 5:
+        if len(lead.split(None, 5)) <= 5:  # (at most 5 words: split(None, 5) stops splitting after the sixth)
             return clause, clause + " " + lead
     return clause, clause
 
@@ -362,7 +370,15 @@ def _status_for(category: str, actor: str | None, passive: bool = False) -> str 
 
 def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
                    lexicon: Lexicon) -> dict[Mention, list[Vote]]:
-    """Votes of one sentence for the places it names.
+    """Votes of one sentence for the places it names (see `sentence_votes_by_start`)."""
+    return {mention: votes for mention, votes in sentence_votes_by_start(mentions, sc, previous, report, lexicon).values()}
+
+
+def sentence_votes_by_start(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
+                            lexicon: Lexicon) -> dict[int, tuple[Mention, list[Vote]]]:
+    """Votes of one sentence for the places it names, as {mention.start: (mention, votes)}: the pipeline looks
+    votes up by the start (an int) and then checks the mention is the same, sparing the generated __hash__ of
+    a Mention (its six fields, tuples among them) twice per mention.
 
     Each cue belongs to the place named nearest to it; places listed with that one
     ("Klishchiivka and Andriivka") share it.  A reference point ("20 km east of Kharkiv")
@@ -397,9 +413,8 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
             # looked at if a place stands that close)
             near = [m for m in targets if 0 <= m.start - end <= 60]
             if near:
-                nominal = NOMINAL.search(cue.text)
-                if nominal or PARTICIPLE.search(cue.text):
-                    reach = 25 if nominal else 60
+                reach = _governing_reach(cue.text)
+                if reach:
                     for m in near:
                         if m.start - end <= reach and not BREAK_OR_NAME.search(text[end:m.start]):
                             owner = m
@@ -445,7 +460,7 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
                 candidates[key] = [(distance, cue, clause)]
     if not candidates:
         return {}
-    evidence = Evidence(sc.sentence.text, sentence_start, sentence_end)
+    evidence = make_evidence(sc.sentence.text, sentence_start, sentence_end)  # (Evidence(...), quicker: see models)
     by_start = dict(zip(named_starts, named))
     votes: dict[int, list[Vote]] = {}  # by the mention's start: cheaper to hash than the Mention
     for (start, past), ranked in sorted(candidates.items()):
@@ -461,7 +476,17 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
                 else:
                     votes[start] = [vote]
                 break
-    return {by_start[start]: place_votes for start, place_votes in votes.items()}
+    return {start: (by_start[start], place_votes) for start, place_votes in votes.items()}
+
+
+@lru_cache(maxsize=4096)
+def _governing_reach(cue_text: str) -> int:
+    """How far on a noun (25 characters: "взятия ... Угледара") or a participle (60: "занятый ... Бердянск") cue
+    governs a place; 0 for other cues.  (Memoised on the cue's own words, not on any sentence: cue texts come from
+    the lexicon and repeat across reports, and the two suffix searches cost more than the look-up.)"""
+    if NOMINAL.search(cue_text):
+        return 25
+    return 60 if PARTICIPLE.search(cue_text) else 0
 
 
 def _start(mention: Mention) -> int:
@@ -535,14 +560,14 @@ def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None,
             # "was never entered by Russian forces", "did not withdraw", "не потеряли": the place stays where it was;
             # a holding, not a change of control, so talk of fighting can still outweigh it
             held_by = actor if category in ("withdraw", "loss") else OTHER_SIDE[actor]
-            return Vote(held_by, "held", 0.6, past, evidence, "hold")
+            return make_vote(held_by, "held", 0.6, past, evidence, "hold")  # (Vote(...), quicker: see models)
     if status != "contested":
         attempted = _attempted(cue, sc)
         if claimed or attempted or (_negated(cue, sc) if negated is None else negated):
-            return Vote("contested", "attack" if attempted else "claimed", 0.6, past, evidence, category)
+            return make_vote("contested", "attack" if attempted else "claimed", 0.6, past, evidence, category)
     if category in ("capture", "enter", "retake", "liberate") and _still_fought(text, cue, sc):
         status, weight, change = "contested", 0.8, "fighting"  # "took Klishchiivka; fighting there was continuing"
-    return Vote(status, change, weight, past, evidence, category)
+    return make_vote(status, change, weight, past, evidence, category)
 
 
 def _negated(cue: Cue, sc: SentenceCues) -> bool:
@@ -589,9 +614,17 @@ _COMMA_AHEAD = re.compile(r"\s*,")  # how RELATIVE and APPOSITIVE both begin
 def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
     """Spans of relative clauses ("X, which ...") or participles ("d'Avdiïvka, tombée en février") right after a name."""
     spans = []
+    sentence_end = sc.sentence.end
     for mention in candidates:
-        if not _COMMA_AHEAD.match(text, mention.end, sc.sentence.end):
-            continue  # both shapes below start with a comma: one quick test spares the two long patterns
+        # Both shapes below start with blanks and a comma (_COMMA_AHEAD): told from the next few characters
+        # without a regex call, the regex only for a run of blanks longer than the look.
+        ahead = text[mention.end:min(mention.end + 8, sentence_end)]
+        rest = ahead.lstrip()
+        if rest:
+            if rest[0] != ",":
+                continue
+        elif len(ahead) < 8 or not _COMMA_AHEAD.match(text, mention.end, sentence_end):
+            continue
         match = RELATIVE.match(text, mention.end, sc.sentence.end)
         if match:
             stop = CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
@@ -685,7 +718,15 @@ def _inside_appositives(text: str, named: list[Mention]) -> set[int]:
     of Donetsk"): they locate it, like "20 km east of Kharkiv", and take no cue of their own."""
     inside = set()
     for before, mention in zip(named, named[1:]):
-        if before.role == "place" and APPOSITIVE_ASIDE.fullmatch(text, before.end, mention.start):
+        if before.role != "place":
+            continue
+        # The aside opens with blanks and a comma or dash: the next few characters tell most cases without the
+        # long pattern (it runs only when they show that opening, or nothing but blanks).
+        ahead = text[before.end:min(before.end + 8, mention.start)]
+        rest = ahead.lstrip()
+        if rest and rest[0] not in ",—–":
+            continue
+        if APPOSITIVE_ASIDE.fullmatch(text, before.end, mention.start):
             inside.add(mention.start)
     return inside
 
@@ -720,8 +761,10 @@ def _listed_together(text: str, targets: list[Mention]) -> dict[int, list[Mentio
     return groups
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
+    """What `decide` concludes for one place.  (A NamedTuple, not a frozen dataclass: as immutable, and about twice
+    as quick to build; one is made for every place of every report and read once, by the pipeline.)"""
+
     status: str
     change: str | None
     confidence: float
