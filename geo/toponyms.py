@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from .gazetteer import Gazetteer
-from .models import Mention
+from .models import Mention, make_mention
 from .normalize import Token, WordColumns, is_cyrillic, word_columns
 
 # (inflected ending, nominative ending) pairs on folded Cyrillic words (й->и, ї->і, ё->е, no apostrophes).
@@ -161,7 +161,7 @@ class PlaceMatcher:
                 continue
             length, key, ids = hit
             start, end = starts[i], ends[i + length - 1]
-            mentions.append(_mention(text[start:end], start, end, key, ids, self._role(words, i, length, ids)))
+            mentions.append(make_mention(text[start:end], start, end, key, ids, self._role(words, i, length, ids)))
             next_free = i + length
         return mentions
 
@@ -227,16 +227,6 @@ class PlaceMatcher:
         return "place"
 
 
-def _mention(surface: str, start: int, end: int, key: tuple[str, ...], candidates: tuple[str, ...], role: str) -> Mention:
-    """Mention(surface, start, end, key, candidates, role), in half the time: a frozen dataclass's __init__ sets each
-    field through object.__setattr__, and a report makes ~40 mentions.  The same object results (Mention has no
-    __post_init__ and keeps its fields in __dict__; tests/test_toponyms.py checks both)."""
-    mention = _new_object(Mention)
-    mention.__dict__.update(surface=surface, start=start, end=end, key=key, candidates=candidates, role=role)
-    return mention
-
-
-_new_object = object.__new__
 _FIRST_LETTER = itemgetter(slice(0, 1))  # word[:1]: safe on an empty word
 
 

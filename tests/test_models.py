@@ -9,7 +9,7 @@ from geo.models import (
 
 
 def _same(built, constructed):
-    assert type(built) is type(constructed)
+    assert type(built) is type(constructed) and not hasattr(type(built), "__post_init__")
     assert built == constructed and hash(built) == hash(constructed) and repr(built) == repr(constructed)
     assert dataclasses.asdict(built) == dataclasses.asdict(constructed)
     with pytest.raises(dataclasses.FrozenInstanceError):

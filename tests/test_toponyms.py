@@ -224,22 +224,3 @@ def test_two_names_before_directions_are_both_fronts(matcher):
 ])
 def test_western_first_names_are_not_places(matcher, text, name):
     assert all(surface != name for surface, _, _ in found(matcher, text))
-
-
-def test_fast_mention_is_a_mention() -> None:
-    """toponyms._mention builds the same frozen Mention as its constructor."""
-    import dataclasses
-
-    from geo.models import Mention
-    from geo.toponyms import _mention
-
-    assert not hasattr(Mention, "__post_init__") and not hasattr(Mention, "__slots__")
-    made, built = _mention("Ізюмі", 3, 8, ("ізюм",), ("ua:1",), "place"), Mention("Ізюмі", 3, 8, ("ізюм",), ("ua:1",), "place")
-    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
-    assert vars(made) == vars(built) and dataclasses.astuple(made) == dataclasses.astuple(built)
-    try:
-        made.start = 4  # type: ignore[misc]
-    except dataclasses.FrozenInstanceError:
-        pass
-    else:
-        raise AssertionError("a Mention must stay frozen")
