@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import add, attrgetter
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -202,10 +202,8 @@ class _Candidates:
     nearness to the candidates, exp(-km / 40) for those within 200 km, is kept per candidate list (`_NearnessCache`:
     the same name gives the same list in every report), and a call adds up only the non-zero terms in Python.
 
-    Scores must be bit-identical to the numpy expression's (numpy's exp and hypot differ from `math`'s in the last
-    bit, and a tie or near-tie decides which place is chosen), so: nearness values only ever come from the numpy
-    expression itself (`_nearness`, run for anchors not seen before), and the terms are added in the order numpy's
-    row sum adds them (see `scores`; checked against `scores_numpy` in tests/test_resolve_scores.py)."""
+    Nearness values come from the numpy expression itself (`_nearness`, run for anchors not seen before); the
+    sums are plain Python, equal to `scores_numpy`'s up to rounding in the last bits (tests/test_resolve_scores.py)."""
 
     def __init__(self, places: list[Place], regions: frozenset[str], weak_regions: frozenset[str] = frozenset(),
                  nearness: _NearnessCache | None = None):
@@ -220,38 +218,20 @@ class _Candidates:
         return self.places[scores.index(max(scores))]
 
     def scores(self, anchors: list[tuple[Place, float]]) -> list[float]:
-        """Every candidate's score, bit-identical to `scores_numpy`."""
-        if not anchors:
-            return self.base
-        if len(anchors) > 128:  # numpy sums a longer row in recursive halves: rare, not worth imitating
-            return self.scores_numpy(anchors)
+        """Every candidate's score: its static score plus the nearness of each anchor within 200 km."""
         near = self._near
         unseen = [a for a, _ in anchors if a.place_id not in near]
         if unseen:
             self._nearness(unseen)
-        # numpy sums a row of n <= 128 terms in eight lanes (lane j: the terms at j, j + 8, ... up to the last n % 8),
-        # combines the lanes pairwise, then adds the last n % 8 terms one by one, all starting from 0.0 ("pairwise
-        # summation", numpy/_core/src/umath/loops_utils.h.src).  The same additions are done here on the non-zero
-        # terms only: adding one of numpy's zeros to a sum changes nothing.
-        end = len(anchors) - len(anchors) % 8
-        m = len(self.places)
-        lanes = [[0.0] * m for _ in range(8)]  # lanes[j][i]: lane j's sum for candidate i
-        for position, (anchor, closeness) in enumerate(anchors[:end]):
-            pairs = near[anchor.place_id]
-            if pairs:
-                weight, lane = 3.0 * closeness, lanes[position & 7]  # numpy: (3.0 * weight) * exp(...) * (km < 200)
-                for i, nearness in pairs:
-                    lane[i] += weight * nearness
-        r0, r1, r2, r3, r4, r5, r6, r7 = lanes  # ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), per candidate in C
-        totals = list(map(add, map(add, map(add, r0, r1), map(add, r2, r3)), map(add, map(add, r4, r5), map(add, r6, r7))))
-        for anchor, closeness in anchors[end:]:
+        totals = list(self.base)
+        for anchor, closeness in anchors:
             weight = 3.0 * closeness
             for i, nearness in near[anchor.place_id]:
                 totals[i] += weight * nearness
-        return list(map(add, self.base, totals))  # numpy's reduction starts from 0.0: base + 0.0 where no anchor is near
+        return totals
 
     def scores_numpy(self, anchors: list[tuple[Place, float]]) -> list[float]:
-        """The original vectorised scores (used for more than 128 anchors; the reference for `scores`)."""
+        """The original vectorised scores: the reference `scores` is tested against."""
         lat, lon = np.array([p.lat for p in self.places]), np.array([p.lon for p in self.places])
         a_lat = np.array([a.lat for a, _ in anchors])
         a_lon = np.array([a.lon for a, _ in anchors])
