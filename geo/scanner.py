@@ -281,6 +281,7 @@ class PatternScanner:
 
     def __init__(self, groups: dict[str, list[str]], flags: int = re.IGNORECASE):
         buckets: dict[str, dict[str, list[str]]] = {}
+        known: dict[str, list[str]] = {}  # the word-start patterns whose first letters are known
         everywhere: dict[str, list[str]] = {}
         loose: dict[str, list[str]] = {}
         for name, patterns in groups.items():
@@ -293,11 +294,15 @@ class PatternScanner:
                 if letters is None:
                     everywhere.setdefault(name, []).append(body)
                 else:
+                    known.setdefault(name, []).append(body)
                     for letter in letters:
                         buckets.setdefault(letter, {}).setdefault(name, []).append(body)
         order = list(groups)
-        self._by_letter = {letter: _compile(_merge(order, named, everywhere), flags) for letter, named in buckets.items()}
-        self._everywhere = _compile(_merge(order, {}, everywhere), flags) if everywhere else None
+        # Any subset of the word-start patterns, by group, each group's patterns of known letters first (as a
+        # letter's bucket lists them, then those of unknown start), compiled once however many letters ask for it.
+        merged = _merge(order, known, everywhere)
+        union = _unions(lambda keep: _compile_kept(merged, lambda body: keep("\\b" + body), flags))
+        self._everywhere = union(frozenset("\\b" + b for bodies in everywhere.values() for b in bodies))
         self._loose = Prefiltered([p for n in order for p in loose.get(n, [])],
                                   lambda keep: _compile_kept({n: loose[n] for n in order if n in loose}, keep, flags)
                                   ) if loose else None
@@ -306,16 +311,15 @@ class PatternScanner:
         # Word starts worth a look, found in C: where some pattern's first few letters stand (all words if unknown).
         self._starts = _Starts.of(["\\b" + body for body in self._bodies], lowered=True) if _lowering_keeps_words() else None
 
-        def named_subset(named: dict[str, list[str]]) -> Callable[[Callable[[str], bool]], re.Pattern[str] | None]:
-            return lambda keep: _compile_kept(named, lambda body: keep("\\b" + body), flags)
-
         self._pairs: dict[str, re.Pattern[str]] = {}
         self._firsts: dict[str, re.Pattern[str] | None] = {}
+        self._union = union
+        self._by_letter: dict[str, frozenset[str]] = {}  # each letter's patterns, for the plain path (compiled if it runs)
         for letter, named in buckets.items():
-            merged = _merge(order, named, everywhere)
-            pairs, self._firsts[letter] = _two_letters(["\\b" + b for bodies in merged.values() for b in bodies],
-                                                      named_subset(merged))
+            patterns = ["\\b" + b for bodies in _merge(order, named, everywhere).values() for b in bodies]
+            pairs, self._firsts[letter] = _two_letters(patterns, union)
             self._pairs.update({letter + second: pattern for second, pattern in pairs.items()})
+            self._by_letter[letter] = frozenset(patterns)
 
     def first(self, text: str) -> tuple[str, int, int] | None:
         """What `finditer` yields first, or None: it stops at the first match instead of finding them all."""
@@ -354,7 +358,8 @@ class PatternScanner:
             for start in self._word_starts(text):
                 if start < busy_until:
                     continue
-                pattern = self._by_letter.get(text[start].lower(), self._everywhere)
+                kept = self._by_letter.get(text[start].lower())
+                pattern = self._union(kept) if kept is not None else self._everywhere
                 match = pattern.match(text, start) if pattern is not None else None
                 if match:
                     busy_until = match.end()
@@ -424,21 +429,27 @@ def _letters_at(pattern: str, index: int) -> set[str] | None:
     return letters
 
 
-def _two_letters(patterns: list[str], build: Callable[[Callable[[str], bool]], re.Pattern[str] | None]
-                 ) -> tuple[dict[str, re.Pattern[str]], re.Pattern[str] | None]:
-    """The patterns (all of one first letter) split by their second letter: ({second letter: union}, union of the rest).
-
-    `build(keep)` compiles the union, in the original order, of the patterns `keep` accepts.  The second value
-    holds the patterns whose second letter is not known; any other pattern can't match where the second
-    letter is one it doesn't name, so leaving it out of that letter's union changes no match."""
-    seconds = {pattern: _letters_at(pattern, 1) for pattern in patterns}
+def _unions(build: Callable[[Callable[[str], bool]], re.Pattern[str] | None]
+            ) -> Callable[[frozenset[str]], re.Pattern[str] | None]:
+    """`build(keep)` as a function of the set of patterns kept, compiling each set once (letters that are case
+    forms of one another, "в" and "ᲀ", and many letter pairs, keep the same patterns)."""
     compiled: dict[frozenset[str], re.Pattern[str] | None] = {}
 
     def union(keep: frozenset[str]) -> re.Pattern[str] | None:
         if keep not in compiled:
             compiled[keep] = build(keep.__contains__)
         return compiled[keep]
+    return union
 
+
+def _two_letters(patterns: list[str], union: Callable[[frozenset[str]], re.Pattern[str] | None]
+                 ) -> tuple[dict[str, re.Pattern[str]], re.Pattern[str] | None]:
+    """The patterns (all of one first letter) split by their second letter: ({second letter: union}, union of the rest).
+
+    `union(kept)` is the compiled union, in the original order, of the patterns `kept` (see `_unions`).  The second value
+    holds the patterns whose second letter is not known; any other pattern can't match where the second
+    letter is one it doesn't name, so leaving it out of that letter's union changes no match."""
+    seconds = {pattern: _letters_at(pattern, 1) for pattern in patterns}
     pairs = {}
     for second in sorted(set().union(*(s for s in seconds.values() if s is not None))):
         pattern = union(frozenset(p for p, s in seconds.items() if s is None or second in s))
@@ -474,13 +485,14 @@ class Prefiltered:
         self._original_starts: _Starts | None | bool = False  # built on first use, like PatternScanner's
         self._starts = _Starts.of(patterns, lowered=True) if not self._plain and _lowering_keeps_words() else None
         firsts = {pattern: _letters_at(pattern, 0) for pattern in patterns}
+        union = _unions(build)
         self._pairs: dict[str, re.Pattern[str]] = {}
         self._firsts: dict[str, re.Pattern[str] | None] = {}
         for letter in sorted(set().union(*(f for f in firsts.values() if f is not None))):
-            pairs, self._firsts[letter] = _two_letters([p for p, f in firsts.items() if f is None or letter in f], build)
+            pairs, self._firsts[letter] = _two_letters([p for p, f in firsts.items() if f is None or letter in f], union)
             self._pairs.update({letter + second: pattern for second, pattern in pairs.items()})
         unknown = [p for p, f in firsts.items() if f is None]
-        self._anyletter = build(set(unknown).__contains__) if unknown else None
+        self._anyletter = union(frozenset(unknown)) if unknown else None
 
     def _tries(self, text: str, lowered: str | None) -> Iterator[tuple[int, re.Pattern[str] | None]]:
         """Each candidate start with the union to try there (None: nothing can match)."""
