@@ -463,12 +463,10 @@ def _merge(order: list[str], named: dict[str, list[str]], everywhere: dict[str, 
 
 
 def _compile_kept(named: dict[str, list[str]], keep: Callable[[str], bool], flags: int) -> re.Pattern[str] | None:
-    kept = {n: [p for p in ps if keep(p)] for n, ps in named.items()}
-    return _compile({n: ps for n, ps in kept.items() if ps}, flags) if any(kept.values()) else None
-
-
-def _compile(named: dict[str, list[str]], flags: int) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?P<{n}>{'|'.join(f'(?:{p})' for p in ps)})" for n, ps in named.items()), flags)
+    """The union of the patterns `keep` accepts, in order, each group's as (?P<name>...); None when it accepts none."""
+    kept = {n: kept for n, ps in named.items() if (kept := [p for p in ps if keep(p)])}
+    return re.compile("|".join(f"(?P<{n}>{'|'.join(f'(?:{p})' for p in ps)})" for n, ps in kept.items()), flags) \
+        if kept else None
 
 
 class Prefiltered:
