@@ -262,13 +262,12 @@ def _lowered(text: str, lowered: str | None = None) -> str | None:
 
 @cache
 def _char_forms(ch: str) -> str:
-    return _case_forms({ch})[ch]
+    """The character with every character IGNORECASE lets it match ("k": "kKK", Kelvin sign included)."""
+    return "".join(sorted(re.findall(re.escape(ch), _every_cased_plane(), re.IGNORECASE)))
 
 
 def _case_forms(chars: set[str]) -> dict[str, str]:
-    """Each character with every character IGNORECASE lets it match ("k": "kKK", Kelvin sign included)."""
-    pool = set(re.findall(f"[{re.escape(''.join(chars))}]", _every_cased_plane(), re.IGNORECASE))
-    return {ch: "".join(sorted(x for x in pool if re.fullmatch(re.escape(ch), x, re.IGNORECASE))) for ch in chars}
+    return {ch: _char_forms(ch) for ch in chars}
 
 
 class PatternScanner:
