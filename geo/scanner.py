@@ -36,6 +36,55 @@ _CATEGORIES = {"CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_W
                "CATEGORY_NOT_WORD": r"\W", "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D"}
 
 
+def _first_letters(pattern: str) -> set[str] | None:
+    """Lower-case letters a match can begin with, or None when that can't be told."""
+    if _P is None:
+        return None
+    try:
+        return _first(list(_P.parse(pattern, 0)))
+    except Exception:
+        return None
+
+
+def _first(items: list) -> set[str] | None:
+    found: set[str] = set()
+    for op, arg in items:
+        if op is _C.AT:
+            continue
+        if op is _C.LITERAL:
+            return found | {chr(arg).lower()}
+        if op is _C.IN:
+            for kind, value in arg:
+                if kind is _C.LITERAL:
+                    found.add(chr(value).lower())
+                elif kind is _C.RANGE and value[1] - value[0] <= 200:
+                    found |= {chr(c).lower() for c in range(value[0], value[1] + 1)}
+                else:
+                    return None
+            return found
+        if op is _C.SUBPATTERN:
+            inner = _first(list(arg[-1]))
+            return None if inner is None else found | inner
+        if op is _C.BRANCH:
+            for branch in arg[1]:
+                inner = _first(list(branch))
+                if inner is None:
+                    return None
+                found |= inner
+            return found
+        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            low, _, sub = arg
+            inner = _first(list(sub))
+            if inner is None:
+                return None
+            found |= inner
+            if low > 0:
+                return found
+            continue
+        return None
+    return None
+
+
 class _Run(NamedTuple):
     """A run of `low` to `high` characters of one class inside a prefix ("\\s+", "\\w*"): the prefix goes on after
     it, so "russian\\s+(?:flag|tricolour)" is told from "Russian forces" in C, not by trying the pattern."""
@@ -289,7 +338,7 @@ class PatternScanner:
                     loose.setdefault(name, []).append(pattern)
                     continue
                 body = pattern[2:]
-                letters = _letters_at(pattern, 0)
+                letters = _first_letters(body)
                 if letters is None:
                     everywhere.setdefault(name, []).append(body)
                 else:
