@@ -369,13 +369,7 @@ def _status_for(category: str, actor: str | None, passive: bool = False) -> str 
 
 
 def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
-                   lexicon: Lexicon) -> dict[Mention, list[Vote]]:
-    """Votes of one sentence for the places it names (see `sentence_votes_by_start`)."""
-    return {mention: votes for mention, votes in sentence_votes_by_start(mentions, sc, previous, report, lexicon).values()}
-
-
-def sentence_votes_by_start(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
-                            lexicon: Lexicon) -> dict[int, tuple[Mention, list[Vote]]]:
+                   lexicon: Lexicon) -> dict[int, tuple[Mention, list[Vote]]]:
     """Votes of one sentence for the places it names, as {mention.start: (mention, votes)}: the pipeline looks
     votes up by the start (an int) and then checks the mention is the same, sparing the generated __hash__ of
     a Mention (its six fields, tuples among them) twice per mention.
@@ -504,10 +498,10 @@ _STATUS_WITHOUT_ACTOR = frozenset(c for c, (rule, _, _) in EFFECTS.items() if ru
 
 
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
-          evidence: Evidence, text: str, mention: Mention, clause: str | None = None) -> Vote | None:
-    """The vote of one cue for one place, or None.  `clause` is the cue's clause (`_clauses(sc, cue)[0]`), if known."""
+          evidence: Evidence, text: str, mention: Mention, clause: str) -> Vote | None:
+    """The vote of one cue for one place, or None.  `clause` is the cue's clause (`_clauses(sc, cue)[0]`)."""
     category = cue.category
-    if lexicon.hypothetical.search(_clauses(sc, cue)[0] if clause is None else clause):
+    if lexicon.hypothetical.search(clause):
         return None  # "the next objective could be Siversk", "la perte de Pokrovsk menacerait..."
     sentence_start, sentence_end = sc.sentence.start, sc.sentence.end
     if category in ("occupied", "capture", "liberate") and (AREA_NOUN_AFTER.match(text, cue.end, sentence_end)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .control import Lexicon, SentenceCues, decide, load_lexicon, mention_role, sentence_votes_by_start
+from .control import Lexicon, SentenceCues, decide, load_lexicon, mention_role, sentence_votes
 from .gazetteer import Gazetteer, default_gazetteer
 from .geocoding import FallbackGeocoder, GazetteerGeocoder, relocate
 from .models import Event, Evidence, Mention, Place, Report, Unresolved, Vote, make_event, make_evidence, make_mention
@@ -108,13 +108,13 @@ class Extractor:
                 analysed[index] = SentenceCues(sentences[index], lexicon)
             return analysed[index]
 
-        # votes by the start of the mention they are for: an int to hash, not a Mention (see sentence_votes_by_start)
+        # votes by the start of the mention they are for: an int to hash, not a Mention (see sentence_votes)
         votes_at: dict[int, tuple[Mention, list[Vote]]] = {}
         for index, sentence_mentions in by_sentence.items():
             if index not in voting:
                 continue  # only places and reference points take votes: no need to look at the sentence's cues
             previous = cues_at(index - 1) if index > 0 else None
-            votes_at.update(sentence_votes_by_start(sentence_mentions, cues_at(index), previous, report, lexicon))
+            votes_at.update(sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon))
 
         events: list[Event] = []
         evidence_of: dict[int, Evidence] = {}  # one Evidence per sentence, shared by its mentions
