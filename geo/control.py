@@ -294,14 +294,23 @@ def _is_past(clause: str, when: tuple[int, int] | None, lexicon: Lexicon) -> boo
     return any(int(m.lastgroup[1:]) < when[1] and not SINCE.search(clause, 0, m.start()) for m in months)
 
 
-def _nearest_side(pairs: list[tuple[tuple[str, int, int, bool], int]]) -> str:
-    """The side of the nearest of (actor, distance) pairs, a fighting force first; on a tie, the first one."""
-    strong = [pair for pair in pairs if pair[0][3]] or pairs
-    best, distance = strong[0]
-    for actor, d in strong:
+def _nearest(pairs: list[tuple[tuple[str, int, int, bool], int]]) -> tuple[str, int, int, bool]:
+    """The nearest of (actor, distance) pairs; on a tie, the first one."""
+    best, distance = pairs[0]
+    for actor, d in pairs:
         if d < distance:
             best, distance = actor, d
-    return best[0]
+    return best
+
+
+def _nearest_side(pairs: list[tuple[tuple[str, int, int, bool], int]]) -> str:
+    """The side of the nearest of (actor, distance) pairs, a fighting force first; on a tie, the first one."""
+    return _nearest([pair for pair in pairs if pair[0][3]] or pairs)[0]
+
+
+def _actors_after(sc: SentenceCues, end: int) -> list[tuple[tuple[str, int, int, bool], int]]:
+    """(actor, distance) for the actors after report offset `end`, in the same clause."""
+    return [(a, a[1] - end) for a in sc.actors if a[1] >= end and not _breaks_between(sc, end, a[1])]
 
 
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,
@@ -319,7 +328,7 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
     # (the actors after the cue, in its clause, are only listed when asked for: most cues have their subject before)
     after_cue = None
     if cue.category == "withdraw":  # "le retrait des troupes russes": the genitive names who leaves
-        after_cue = [(a, a[1] - end) for a in actors if a[1] >= end and not _breaks_between(sc, end, a[1])]
+        after_cue = _actors_after(sc, end)
         for a, d in after_cue:
             if d <= 25 and GENITIVE_GAP.fullmatch(text, end, a[1]):
                 return a[0]
@@ -327,14 +336,10 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
         clause_start = _clause_start(sc, start)
         subject = [pair for pair in before_cue if pair[0][1] >= clause_start]
         if subject:
-            best, distance = subject[0]
-            for actor, d in subject:
-                if d < distance:
-                    best, distance = actor, d
-            return best[0]
+            return _nearest(subject)[0]
     if after or not before_cue:
         if after_cue is None:
-            after_cue = [(a, a[1] - end) for a in actors if a[1] >= end and not _breaks_between(sc, end, a[1])]
+            after_cue = _actors_after(sc, end)
         if after_cue:
             return _nearest_side(after_cue)
     if before_cue:
