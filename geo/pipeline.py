@@ -17,20 +17,17 @@ from .resolve import resolve
 from .toponyms import matcher_for
 
 # "the village of X", "le village de X", "село X": the text says X is a settlement even if we don't know it.
-_SETTLEMENT_NOUN = re.compile(
-    r"\b(?:village|town|city|hamlet|settlement|villages?\s+de|ville\s+de|localit[ée]\s+de|bourg\s+de|Dorf|Ortschaft|"
-    r"pueblo\s+de|aldea\s+de|localidad\s+de|сел[оау]|селищ[еау]|селі|місто|міста|містечк[оау]|поселок|пос[её]лк[аеу]|"
-    r"пос[её]лок|деревн[яеюи]|город[ау]?)\s+(?:of\s+)?([A-ZА-ЯІЇЄҐ][\w'’ʼ-]+(?:[ -][A-ZА-ЯІЇЄҐ][\w'’ʼ-]+)?)")
-# The same without the leading word boundary: a pattern that opens with case-sensitive letters lets `re` skip
-# ahead in C to the next letter that can start one, instead of trying every alternative at every position.
-# Its words grouped by their first letter, too (same order within a letter, so the same leftmost-first choice;
-# words with different first letters never match at one position): at each candidate letter `re` tries one
-# group, not two dozen words one after the other (a quarter less time per search, same matches).
-_SETTLEMENT_NOUN_ANYWHERE = re.compile(
+# The words are grouped by their first letter (in the same order within a letter, so the same leftmost-first
+# choice; words with different first letters never match at one position): at each candidate letter `re` tries
+# one group, not two dozen words one after the other.
+_SETTLEMENT_WORD_THEN_NAME = (
     r"(?:v(?:illage|illages?\s+de|ille\s+de)|town|city|hamlet|settlement|l(?:ocalit[ée]\s+de|ocalidad\s+de)|bourg\s+de|Dorf|"
     r"Ortschaft|pueblo\s+de|aldea\s+de|сел(?:[оау]|ищ[еау]|і)|міст(?:о|а|ечк[оау])|пос(?:елок|[её]лк[аеу]|[её]лок)|деревн[яеюи]|"
-    r"город[ау]?" + _SETTLEMENT_NOUN.pattern[_SETTLEMENT_NOUN.pattern.index(r")\s+(?:of\s+)?"):])  # (the words' group
-# closes at the start of that tail, which is the original's: the name after the word)
+    r"город[ау]?)\s+(?:of\s+)?([A-ZА-ЯІЇЄҐ][\w'’ʼ-]+(?:[ -][A-ZА-ЯІЇЄҐ][\w'’ʼ-]+)?)")
+_SETTLEMENT_NOUN = re.compile(r"\b" + _SETTLEMENT_WORD_THEN_NAME)
+# The same without the leading word boundary: a pattern that opens with case-sensitive letters lets `re` skip
+# ahead in C to the next letter that can start one, instead of trying every alternative at every position.
+_SETTLEMENT_NOUN_ANYWHERE = re.compile(_SETTLEMENT_WORD_THEN_NAME)
 
 
 def _settlement_nouns(text: str) -> Iterator[re.Match[str]]:
