@@ -238,14 +238,9 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
 
 
 def _report_month(report: Report) -> tuple[int, int] | None:
-    return _month_of(report.date) if report.date else None
-
-
-@lru_cache(maxsize=1024)
-def _month_of(date: str) -> tuple[int, int]:
-    """(year, month) of an ISO date.  (Memoised on the date string: every voting sentence of a report asks, and
-    reports share few dates; the split and two int() cost more than the look-up.)"""
-    year, month = date.split("-")[:2]
+    if not report.date:
+        return None
+    year, month = report.date.split("-")[:2]
     return int(year), int(month)
 
 
