@@ -261,18 +261,23 @@ def _breaks_between(sc: SentenceCues, start: int, end: int) -> bool:
     return index < len(breaks) and breaks[index] < end - base
 
 
+def _clause_end(sc: SentenceCues, offset: int) -> int:
+    """Where the clause holding `offset` (a report offset) ends: at the first comma, colon, dash... from it on, or at
+    the end of the sentence.  (CLAUSE_BREAK.search from `offset`, read off the sentence's list of breaks.)"""
+    breaks = sc.clause_breaks
+    base = sc.sentence.start
+    after = bisect.bisect_left(breaks, offset - base)
+    return base + breaks[after] if after < len(breaks) else sc.sentence.end
+
+
 def _clauses(sc: SentenceCues, cue: Cue) -> tuple[str, str]:
     """The cue's clause; and the same plus (for dates) a short opening phrase of the sentence ("In July, ...").
-    (Both from one look at the breaks: every cue with a place needs the two.)"""
+    (Both at once: every cue with a place needs the two.)"""
     s = sc.sentence
-    breaks = sc.clause_breaks
-    before = bisect.bisect_left(breaks, cue.start - s.start)
-    after = bisect.bisect_left(breaks, cue.end - s.start, before)  # (no break before `before` can follow the cue)
-    left = breaks[before - 1] + 1 if before else 0
-    right = breaks[after] if after < len(breaks) else len(s.text)
-    clause = s.text[left:right]
+    left = _clause_start(sc, cue.start) - s.start
+    clause = s.text[left:_clause_end(sc, cue.end) - s.start]
     if left > 0:  # there is a first break, and the cue's clause is not the opening one
-        lead = s.text[:breaks[0]]
+        lead = s.text[:sc.clause_breaks[0]]
         if len(lead.split(None, 5)) <= 5:  # (at most 5 words: split(None, 5) stops splitting after the sixth)
             return clause, clause + " " + lead
     return clause, clause
@@ -621,20 +626,19 @@ def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) ->
             continue
         match = RELATIVE.match(text, mention.end, sc.sentence.end)
         if match:
-            stop = CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
+            stop = _clause_end(sc, match.end())
             owner = mention
             if mention.role == "reference" and COMPASS.search(text, max(sc.sentence.start, mention.start - 25), mention.start):
                 # "Avdiivka, a town north of Donetsk, which Ukraine has held since 2014"
                 located = [m for m in candidates if m.role == "place" and 0 < mention.start - m.end <= 80]
                 if located and _relative_belongs_to_located(match.group(), text[located[-1].end:mention.start], mention):
                     owner = located[-1]
-            spans.append((owner, (match.start(), stop.start() if stop else sc.sentence.end)))
+            spans.append((owner, (match.start(), stop)))
             continue
         comma = APPOSITIVE.match(text, mention.end, sc.sentence.end)
         if comma and any(comma.end() == c.start and c.category not in ("fighting", "partial", "attempt") for c in sc.cues):
             # "d'Avdiïvka, tombée en février": a participle right after the name describes it
-            stop = CLAUSE_BREAK.search(text, comma.end(), sc.sentence.end)
-            spans.append((mention, (comma.end(), stop.start() if stop else sc.sentence.end)))
+            spans.append((mention, (comma.end(), _clause_end(sc, comma.end()))))
     return spans
 
 
