@@ -74,7 +74,6 @@ class Extractor:
         by_place: dict[str, list[tuple[Mention, int]]] = {}
         places: dict[str, Place] = {}
         by_sentence: dict[int, list[Mention]] = {}
-        voting: set[int] = set()  # sentences naming a place or a reference point: only they can vote
         mapped: set[str] = set()  # places named at least once as a place, not only as an actor or a region
         for mention, place in (*resolution.places, *found_online):
             place_id = place.place_id
@@ -94,8 +93,6 @@ class Extractor:
                 in_sentence.append(mention)
             else:
                 by_sentence[index] = [mention]
-            if role == "place" or role == "reference":
-                voting.add(index)
             if role != "actor" and role != "region":
                 mapped.add(place_id)
         analysed: dict[int, SentenceCues] = {}
@@ -108,8 +105,6 @@ class Extractor:
         # votes by the start of the mention they are for: an int to hash, not a Mention (see sentence_votes)
         votes_at: dict[int, tuple[Mention, list[Vote]]] = {}
         for index, sentence_mentions in by_sentence.items():
-            if index not in voting:
-                continue  # only places and reference points take votes: no need to look at the sentence's cues
             previous = cues_at(index - 1) if index > 0 else None
             votes_at.update(sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon))
 
