@@ -607,7 +607,19 @@ def _relative_belongs_to_located(relative: str, between: str, reference: Mention
     return gender != ("f" if name.endswith(("а", "я")) else "n" if name.endswith(("е", "о")) else "m")
 
 
-_COMMA_AHEAD = re.compile(r"\s*,")  # how RELATIVE and APPOSITIVE both begin
+_NON_BLANK = re.compile(r"\S")
+
+
+def _next_char(text: str, pos: int, stop: int) -> str:
+    """The first character of text[pos:stop] that is not blank, "" if none.  (Told from the next few characters
+    without a regex call, the regex only for a run of blanks longer than the look: a cheap test before a long
+    pattern that opens with blanks and some punctuation.)"""
+    ahead = text[pos:min(pos + 8, stop)]
+    rest = ahead.lstrip()
+    if rest or len(ahead) < 8:
+        return rest[:1]
+    found = _NON_BLANK.search(text, pos + 8, stop)
+    return found.group() if found else ""
 
 
 def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
@@ -615,15 +627,8 @@ def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) ->
     spans = []
     sentence_end = sc.sentence.end
     for mention in candidates:
-        # Both shapes below start with blanks and a comma (_COMMA_AHEAD): told from the next few characters
-        # without a regex call, the regex only for a run of blanks longer than the look.
-        ahead = text[mention.end:min(mention.end + 8, sentence_end)]
-        rest = ahead.lstrip()
-        if rest:
-            if rest[0] != ",":
-                continue
-        elif len(ahead) < 8 or not _COMMA_AHEAD.match(text, mention.end, sentence_end):
-            continue
+        if _next_char(text, mention.end, sentence_end) != ",":
+            continue  # both shapes below (RELATIVE, APPOSITIVE) open with blanks and a comma
         match = RELATIVE.match(text, mention.end, sc.sentence.end)
         if match:
             stop = _clause_end(sc, match.end())
@@ -718,12 +723,8 @@ def _inside_appositives(text: str, named: list[Mention]) -> set[int]:
     for before, mention in zip(named, named[1:]):
         if before.role != "place":
             continue
-        # The aside opens with blanks and a comma or dash: the next few characters tell most cases without the
-        # long pattern (it runs only when they show that opening, or nothing but blanks).
-        ahead = text[before.end:min(before.end + 8, mention.start)]
-        rest = ahead.lstrip()
-        if rest and rest[0] not in ",—–":
-            continue
+        if _next_char(text, before.end, mention.start) not in (",", "—", "–"):
+            continue  # the aside (APPOSITIVE_ASIDE) opens with blanks and a comma or dash
         if APPOSITIVE_ASIDE.fullmatch(text, before.end, mention.start):
             inside.add(mention.start)
     return inside
