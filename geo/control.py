@@ -461,7 +461,7 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
         return {}
     evidence = make_evidence(sc.sentence.text, sentence_start, sentence_end)  # (Evidence(...), quicker: see models)
     by_start = dict(zip(named_starts, named))
-    votes: dict[int, list[Vote]] = {}  # by the mention's start: cheaper to hash than the Mention
+    votes: dict[int, tuple[Mention, list[Vote]]] = {}  # by the mention's start: cheaper to hash than the Mention
     for (start, past), ranked in sorted(candidates.items()):
         if len(ranked) > 1:
             # a change of control beats a nearer word of fighting or holding said of the same place
@@ -471,11 +471,11 @@ def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: Sentence
             vote = _vote(cue, past, sc, previous, lexicon, evidence, text, mention, clause)
             if vote is not None:
                 if start in votes:
-                    votes[start].append(vote)
+                    votes[start][1].append(vote)
                 else:
-                    votes[start] = [vote]
+                    votes[start] = (mention, [vote])
                 break
-    return {start: (by_start[start], place_votes) for start, place_votes in votes.items()}
+    return votes
 
 
 @lru_cache(maxsize=4096)
