@@ -238,14 +238,9 @@ def mention_role(text: str, mention: Mention, place: Place, lexicon: Lexicon) ->
 
 
 def _report_month(report: Report) -> tuple[int, int] | None:
-    return _month_of(report.date) if report.date else None
-
-
-@lru_cache(maxsize=1024)
-def _month_of(date: str) -> tuple[int, int]:
-    """(year, month) of an ISO date.  (Memoised on the date string: every voting sentence of a report asks, and
-    reports share few dates; the split and two int() cost more than the look-up.)"""
-    year, month = date.split("-")[:2]
+    if not report.date:
+        return None
+    year, month = report.date.split("-")[:2]
     return int(year), int(month)
 
 
@@ -266,18 +261,23 @@ def _breaks_between(sc: SentenceCues, start: int, end: int) -> bool:
     return index < len(breaks) and breaks[index] < end - base
 
 
+def _clause_end(sc: SentenceCues, offset: int) -> int:
+    """Where the clause holding `offset` (a report offset) ends: at the first comma, colon, dash... from it on, or at
+    the end of the sentence.  (CLAUSE_BREAK.search from `offset`, read off the sentence's list of breaks.)"""
+    breaks = sc.clause_breaks
+    base = sc.sentence.start
+    after = bisect.bisect_left(breaks, offset - base)
+    return base + breaks[after] if after < len(breaks) else sc.sentence.end
+
+
 def _clauses(sc: SentenceCues, cue: Cue) -> tuple[str, str]:
     """The cue's clause; and the same plus (for dates) a short opening phrase of the sentence ("In July, ...").
-    (Both from one look at the breaks: every cue with a place needs the two.)"""
+    (Both at once: every cue with a place needs the two.)"""
     s = sc.sentence
-    breaks = sc.clause_breaks
-    before = bisect.bisect_left(breaks, cue.start - s.start)
-    after = bisect.bisect_left(breaks, cue.end - s.start, before)  # (no break before `before` can follow the cue)
-    left = breaks[before - 1] + 1 if before else 0
-    right = breaks[after] if after < len(breaks) else len(s.text)
-    clause = s.text[left:right]
+    left = _clause_start(sc, cue.start) - s.start
+    clause = s.text[left:_clause_end(sc, cue.end) - s.start]
     if left > 0:  # there is a first break, and the cue's clause is not the opening one
-        lead = s.text[:breaks[0]]
+        lead = s.text[:sc.clause_breaks[0]]
         if len(lead.split(None, 5)) <= 5:  # (at most 5 words: split(None, 5) stops splitting after the sixth)
             return clause, clause + " " + lead
     return clause, clause
@@ -294,14 +294,23 @@ def _is_past(clause: str, when: tuple[int, int] | None, lexicon: Lexicon) -> boo
     return any(int(m.lastgroup[1:]) < when[1] and not SINCE.search(clause, 0, m.start()) for m in months)
 
 
-def _nearest_side(pairs: list[tuple[tuple[str, int, int, bool], int]]) -> str:
-    """The side of the nearest of (actor, distance) pairs, a fighting force first; on a tie, the first one."""
-    strong = [pair for pair in pairs if pair[0][3]] or pairs
-    best, distance = strong[0]
-    for actor, d in strong:
+def _nearest(pairs: list[tuple[tuple[str, int, int, bool], int]]) -> tuple[str, int, int, bool]:
+    """The nearest of (actor, distance) pairs; on a tie, the first one."""
+    best, distance = pairs[0]
+    for actor, d in pairs:
         if d < distance:
             best, distance = actor, d
-    return best[0]
+    return best
+
+
+def _nearest_side(pairs: list[tuple[tuple[str, int, int, bool], int]]) -> str:
+    """The side of the nearest of (actor, distance) pairs, a fighting force first; on a tie, the first one."""
+    return _nearest([pair for pair in pairs if pair[0][3]] or pairs)[0]
+
+
+def _actors_after(sc: SentenceCues, end: int) -> list[tuple[tuple[str, int, int, bool], int]]:
+    """(actor, distance) for the actors after report offset `end`, in the same clause."""
+    return [(a, a[1] - end) for a in sc.actors if a[1] >= end and not _breaks_between(sc, end, a[1])]
 
 
 def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: str, after: bool = False,
@@ -319,7 +328,7 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
     # (the actors after the cue, in its clause, are only listed when asked for: most cues have their subject before)
     after_cue = None
     if cue.category == "withdraw":  # "le retrait des troupes russes": the genitive names who leaves
-        after_cue = [(a, a[1] - end) for a in actors if a[1] >= end and not _breaks_between(sc, end, a[1])]
+        after_cue = _actors_after(sc, end)
         for a, d in after_cue:
             if d <= 25 and GENITIVE_GAP.fullmatch(text, end, a[1]):
                 return a[0]
@@ -327,14 +336,10 @@ def _actor_for(cue: Cue, sc: SentenceCues, previous: SentenceCues | None, text: 
         clause_start = _clause_start(sc, start)
         subject = [pair for pair in before_cue if pair[0][1] >= clause_start]
         if subject:
-            best, distance = subject[0]
-            for actor, d in subject:
-                if d < distance:
-                    best, distance = actor, d
-            return best[0]
+            return _nearest(subject)[0]
     if after or not before_cue:
         if after_cue is None:
-            after_cue = [(a, a[1] - end) for a in actors if a[1] >= end and not _breaks_between(sc, end, a[1])]
+            after_cue = _actors_after(sc, end)
         if after_cue:
             return _nearest_side(after_cue)
     if before_cue:
@@ -369,13 +374,7 @@ def _status_for(category: str, actor: str | None, passive: bool = False) -> str 
 
 
 def sentence_votes(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
-                   lexicon: Lexicon) -> dict[Mention, list[Vote]]:
-    """Votes of one sentence for the places it names (see `sentence_votes_by_start`)."""
-    return {mention: votes for mention, votes in sentence_votes_by_start(mentions, sc, previous, report, lexicon).values()}
-
-
-def sentence_votes_by_start(mentions: list[Mention], sc: SentenceCues, previous: SentenceCues | None, report: Report,
-                            lexicon: Lexicon) -> dict[int, tuple[Mention, list[Vote]]]:
+                   lexicon: Lexicon) -> dict[int, tuple[Mention, list[Vote]]]:
     """Votes of one sentence for the places it names, as {mention.start: (mention, votes)}: the pipeline looks
     votes up by the start (an int) and then checks the mention is the same, sparing the generated __hash__ of
     a Mention (its six fields, tuples among them) twice per mention.
@@ -462,7 +461,7 @@ def sentence_votes_by_start(mentions: list[Mention], sc: SentenceCues, previous:
         return {}
     evidence = make_evidence(sc.sentence.text, sentence_start, sentence_end)  # (Evidence(...), quicker: see models)
     by_start = dict(zip(named_starts, named))
-    votes: dict[int, list[Vote]] = {}  # by the mention's start: cheaper to hash than the Mention
+    votes: dict[int, tuple[Mention, list[Vote]]] = {}  # by the mention's start: cheaper to hash than the Mention
     for (start, past), ranked in sorted(candidates.items()):
         if len(ranked) > 1:
             # a change of control beats a nearer word of fighting or holding said of the same place
@@ -472,11 +471,11 @@ def sentence_votes_by_start(mentions: list[Mention], sc: SentenceCues, previous:
             vote = _vote(cue, past, sc, previous, lexicon, evidence, text, mention, clause)
             if vote is not None:
                 if start in votes:
-                    votes[start].append(vote)
+                    votes[start][1].append(vote)
                 else:
-                    votes[start] = [vote]
+                    votes[start] = (mention, [vote])
                 break
-    return {start: (by_start[start], place_votes) for start, place_votes in votes.items()}
+    return votes
 
 
 @lru_cache(maxsize=4096)
@@ -504,10 +503,10 @@ _STATUS_WITHOUT_ACTOR = frozenset(c for c, (rule, _, _) in EFFECTS.items() if ru
 
 
 def _vote(cue: Cue, past: bool, sc: SentenceCues, previous: SentenceCues | None, lexicon: Lexicon,
-          evidence: Evidence, text: str, mention: Mention, clause: str | None = None) -> Vote | None:
-    """The vote of one cue for one place, or None.  `clause` is the cue's clause (`_clauses(sc, cue)[0]`), if known."""
+          evidence: Evidence, text: str, mention: Mention, clause: str) -> Vote | None:
+    """The vote of one cue for one place, or None.  `clause` is the cue's clause (`_clauses(sc, cue)[0]`)."""
     category = cue.category
-    if lexicon.hypothetical.search(_clauses(sc, cue)[0] if clause is None else clause):
+    if lexicon.hypothetical.search(clause):
         return None  # "the next objective could be Siversk", "la perte de Pokrovsk menacerait..."
     sentence_start, sentence_end = sc.sentence.start, sc.sentence.end
     if category in ("occupied", "capture", "liberate") and (AREA_NOUN_AFTER.match(text, cue.end, sentence_end)
@@ -608,7 +607,19 @@ def _relative_belongs_to_located(relative: str, between: str, reference: Mention
     return gender != ("f" if name.endswith(("а", "я")) else "n" if name.endswith(("е", "о")) else "m")
 
 
-_COMMA_AHEAD = re.compile(r"\s*,")  # how RELATIVE and APPOSITIVE both begin
+_NON_BLANK = re.compile(r"\S")
+
+
+def _next_char(text: str, pos: int, stop: int) -> str:
+    """The first character of text[pos:stop] that is not blank, "" if none.  (Told from the next few characters
+    without a regex call, the regex only for a run of blanks longer than the look: a cheap test before a long
+    pattern that opens with blanks and some punctuation.)"""
+    ahead = text[pos:min(pos + 8, stop)]
+    rest = ahead.lstrip()
+    if rest or len(ahead) < 8:
+        return rest[:1]
+    found = _NON_BLANK.search(text, pos + 8, stop)
+    return found.group() if found else ""
 
 
 def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) -> list[tuple[Mention, tuple[int, int]]]:
@@ -616,31 +627,23 @@ def _relative_clauses(text: str, sc: SentenceCues, candidates: list[Mention]) ->
     spans = []
     sentence_end = sc.sentence.end
     for mention in candidates:
-        # Both shapes below start with blanks and a comma (_COMMA_AHEAD): told from the next few characters
-        # without a regex call, the regex only for a run of blanks longer than the look.
-        ahead = text[mention.end:min(mention.end + 8, sentence_end)]
-        rest = ahead.lstrip()
-        if rest:
-            if rest[0] != ",":
-                continue
-        elif len(ahead) < 8 or not _COMMA_AHEAD.match(text, mention.end, sentence_end):
-            continue
+        if _next_char(text, mention.end, sentence_end) != ",":
+            continue  # both shapes below (RELATIVE, APPOSITIVE) open with blanks and a comma
         match = RELATIVE.match(text, mention.end, sc.sentence.end)
         if match:
-            stop = CLAUSE_BREAK.search(text, match.end(), sc.sentence.end)
+            stop = _clause_end(sc, match.end())
             owner = mention
             if mention.role == "reference" and COMPASS.search(text, max(sc.sentence.start, mention.start - 25), mention.start):
                 # "Avdiivka, a town north of Donetsk, which Ukraine has held since 2014"
                 located = [m for m in candidates if m.role == "place" and 0 < mention.start - m.end <= 80]
                 if located and _relative_belongs_to_located(match.group(), text[located[-1].end:mention.start], mention):
                     owner = located[-1]
-            spans.append((owner, (match.start(), stop.start() if stop else sc.sentence.end)))
+            spans.append((owner, (match.start(), stop)))
             continue
         comma = APPOSITIVE.match(text, mention.end, sc.sentence.end)
         if comma and any(comma.end() == c.start and c.category not in ("fighting", "partial", "attempt") for c in sc.cues):
             # "d'Avdiïvka, tombée en février": a participle right after the name describes it
-            stop = CLAUSE_BREAK.search(text, comma.end(), sc.sentence.end)
-            spans.append((mention, (comma.end(), stop.start() if stop else sc.sentence.end)))
+            spans.append((mention, (comma.end(), _clause_end(sc, comma.end()))))
     return spans
 
 
@@ -720,12 +723,8 @@ def _inside_appositives(text: str, named: list[Mention]) -> set[int]:
     for before, mention in zip(named, named[1:]):
         if before.role != "place":
             continue
-        # The aside opens with blanks and a comma or dash: the next few characters tell most cases without the
-        # long pattern (it runs only when they show that opening, or nothing but blanks).
-        ahead = text[before.end:min(before.end + 8, mention.start)]
-        rest = ahead.lstrip()
-        if rest and rest[0] not in ",—–":
-            continue
+        if _next_char(text, before.end, mention.start) not in (",", "—", "–"):
+            continue  # the aside (APPOSITIVE_ASIDE) opens with blanks and a comma or dash
         if APPOSITIVE_ASIDE.fullmatch(text, before.end, mention.start):
             inside.add(mention.start)
     return inside

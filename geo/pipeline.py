@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .control import Lexicon, SentenceCues, decide, load_lexicon, mention_role, sentence_votes_by_start
+from .control import Lexicon, SentenceCues, decide, load_lexicon, mention_role, sentence_votes
 from .gazetteer import Gazetteer, default_gazetteer
 from .geocoding import FallbackGeocoder, GazetteerGeocoder, relocate
 from .models import Event, Evidence, Mention, Place, Report, Unresolved, Vote, make_event, make_evidence, make_mention
@@ -17,20 +17,17 @@ from .resolve import resolve
 from .toponyms import matcher_for
 
 # "the village of X", "le village de X", "село X": the text says X is a settlement even if we don't know it.
-_SETTLEMENT_NOUN = re.compile(
-    r"\b(?:village|town|city|hamlet|settlement|villages?\s+de|ville\s+de|localit[ée]\s+de|bourg\s+de|Dorf|Ortschaft|"
-    r"pueblo\s+de|aldea\s+de|localidad\s+de|сел[оау]|селищ[еау]|селі|місто|міста|містечк[оау]|поселок|пос[её]лк[аеу]|"
-    r"пос[её]лок|деревн[яеюи]|город[ау]?)\s+(?:of\s+)?([A-ZА-ЯІЇЄҐ][\w'’ʼ-]+(?:[ -][A-ZА-ЯІЇЄҐ][\w'’ʼ-]+)?)")
-# The same without the leading word boundary: a pattern that opens with case-sensitive letters lets `re` skip
-# ahead in C to the next letter that can start one, instead of trying every alternative at every position.
-# Its words grouped by their first letter, too (same order within a letter, so the same leftmost-first choice;
-# words with different first letters never match at one position): at each candidate letter `re` tries one
-# group, not two dozen words one after the other (a quarter less time per search, same matches).
-_SETTLEMENT_NOUN_ANYWHERE = re.compile(
+# The words are grouped by their first letter (in the same order within a letter, so the same leftmost-first
+# choice; words with different first letters never match at one position): at each candidate letter `re` tries
+# one group, not two dozen words one after the other.
+_SETTLEMENT_WORD_THEN_NAME = (
     r"(?:v(?:illage|illages?\s+de|ille\s+de)|town|city|hamlet|settlement|l(?:ocalit[ée]\s+de|ocalidad\s+de)|bourg\s+de|Dorf|"
     r"Ortschaft|pueblo\s+de|aldea\s+de|сел(?:[оау]|ищ[еау]|і)|міст(?:о|а|ечк[оау])|пос(?:елок|[её]лк[аеу]|[её]лок)|деревн[яеюи]|"
-    r"город[ау]?" + _SETTLEMENT_NOUN.pattern[_SETTLEMENT_NOUN.pattern.index(r")\s+(?:of\s+)?"):])  # (the words' group
-# closes at the start of that tail, which is the original's: the name after the word)
+    r"город[ау]?)\s+(?:of\s+)?([A-ZА-ЯІЇЄҐ][\w'’ʼ-]+(?:[ -][A-ZА-ЯІЇЄҐ][\w'’ʼ-]+)?)")
+_SETTLEMENT_NOUN = re.compile(r"\b" + _SETTLEMENT_WORD_THEN_NAME)
+# The same without the leading word boundary: a pattern that opens with case-sensitive letters lets `re` skip
+# ahead in C to the next letter that can start one, instead of trying every alternative at every position.
+_SETTLEMENT_NOUN_ANYWHERE = re.compile(_SETTLEMENT_WORD_THEN_NAME)
 
 
 def _settlement_nouns(text: str) -> Iterator[re.Match[str]]:
@@ -77,7 +74,6 @@ class Extractor:
         by_place: dict[str, list[tuple[Mention, int]]] = {}
         places: dict[str, Place] = {}
         by_sentence: dict[int, list[Mention]] = {}
-        voting: set[int] = set()  # sentences naming a place or a reference point: only they can vote
         mapped: set[str] = set()  # places named at least once as a place, not only as an actor or a region
         for mention, place in (*resolution.places, *found_online):
             place_id = place.place_id
@@ -97,8 +93,6 @@ class Extractor:
                 in_sentence.append(mention)
             else:
                 by_sentence[index] = [mention]
-            if role == "place" or role == "reference":
-                voting.add(index)
             if role != "actor" and role != "region":
                 mapped.add(place_id)
         analysed: dict[int, SentenceCues] = {}
@@ -108,13 +102,11 @@ class Extractor:
                 analysed[index] = SentenceCues(sentences[index], lexicon)
             return analysed[index]
 
-        # votes by the start of the mention they are for: an int to hash, not a Mention (see sentence_votes_by_start)
+        # votes by the start of the mention they are for: an int to hash, not a Mention (see sentence_votes)
         votes_at: dict[int, tuple[Mention, list[Vote]]] = {}
         for index, sentence_mentions in by_sentence.items():
-            if index not in voting:
-                continue  # only places and reference points take votes: no need to look at the sentence's cues
             previous = cues_at(index - 1) if index > 0 else None
-            votes_at.update(sentence_votes_by_start(sentence_mentions, cues_at(index), previous, report, lexicon))
+            votes_at.update(sentence_votes(sentence_mentions, cues_at(index), previous, report, lexicon))
 
         events: list[Event] = []
         evidence_of: dict[int, Evidence] = {}  # one Evidence per sentence, shared by its mentions
