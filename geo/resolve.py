@@ -49,10 +49,6 @@ def _ids(candidates: tuple[str, ...]) -> _Ids:
     return _Ids(settlements, codes, oblast)
 
 
-def settlement_ids(mention: Mention) -> list[str]:
-    return list(_ids(mention.candidates).settlements)
-
-
 def named_regions(mentions: list[Mention], gazetteer: Gazetteer) -> frozenset[str]:
     """Oblasts and countries the text names, including towns used as region names ("province de Kharkiv")."""
     found: set[str] = set()
