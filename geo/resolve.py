@@ -217,6 +217,9 @@ class _Candidates:
         near = self._near
         unseen = [a for a, _ in anchors if a.place_id not in near]
         if unseen:
+            if len(near) + len(unseen) > 4096:  # bounded on an endless stream of reports
+                near.clear()
+                unseen = [a for a, _ in anchors]  # the anchors seen before need their nearness again
             self._nearness(unseen)
         totals = list(self.base)
         for anchor, closeness in anchors:
@@ -237,8 +240,6 @@ class _Candidates:
         `scores_numpy` (elementwise: a pair's value does not depend on the others computed with it); kept in `_near`."""
         km = _km(self.places, anchors)
         near, within = np.exp(-km / 40.0).T.tolist(), (km < 200).T.tolist()
-        if len(self._near) > 4096:
-            self._near.clear()  # bounded on an endless stream of reports
         for anchor, values, flags in zip(anchors, near, within):
             self._near[anchor.place_id] = tuple((i, value) for i, (value, flag) in enumerate(zip(values, flags)) if flag)
 
