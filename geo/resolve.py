@@ -49,10 +49,6 @@ def _ids(candidates: tuple[str, ...]) -> _Ids:
     return _Ids(settlements, codes, oblast)
 
 
-def settlement_ids(mention: Mention) -> list[str]:
-    return list(_ids(mention.candidates).settlements)
-
-
 def named_regions(mentions: list[Mention], gazetteer: Gazetteer) -> frozenset[str]:
     """Oblasts and countries the text names, including towns used as region names ("province de Kharkiv")."""
     found: set[str] = set()
@@ -102,7 +98,7 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
     candidates_of = {}
     # The names that leave no doubt whatever the regions: one candidate, or one far bigger than all the others.
     chosen: dict[tuple[tuple[str, ...], str], Place] = {}
-    readings = _readings_cache(gazetteer)
+    readings, nearness = _caches(gazetteer)
     for key, ms in groups.items():
         candidates_of[key], obvious = readings.of(key, ms[0].candidates)
         if obvious is not None:
@@ -114,7 +110,6 @@ def resolve(mentions: list[Mention], gazetteer: Gazetteer, text: str = "") -> Re
     spots = region_spots(mentions, gazetteer)
     starts = {key: sorted(m.start for m in ms) for key, ms in groups.items()}
     open_keys: dict[tuple[tuple[str, ...], str], _Candidates] = {}
-    nearness = _nearness_cache(gazetteer)
     for key, places in candidates_of.items():
         if key in chosen:
             continue
@@ -222,6 +217,9 @@ class _Candidates:
         near = self._near
         unseen = [a for a, _ in anchors if a.place_id not in near]
         if unseen:
+            if len(near) + len(unseen) > 4096:  # bounded on an endless stream of reports
+                near.clear()
+                unseen = [a for a, _ in anchors]  # the anchors seen before need their nearness again
             self._nearness(unseen)
         totals = list(self.base)
         for anchor, closeness in anchors:
@@ -232,35 +230,32 @@ class _Candidates:
 
     def scores_numpy(self, anchors: list[tuple[Place, float]]) -> list[float]:
         """The original vectorised scores: the reference `scores` is tested against."""
-        lat, lon = np.array([p.lat for p in self.places]), np.array([p.lon for p in self.places])
-        a_lat = np.array([a.lat for a, _ in anchors])
-        a_lon = np.array([a.lon for a, _ in anchors])
+        km = _km(self.places, [a for a, _ in anchors])
         weight = np.array([c for _, c in anchors])
-        x = (a_lon[None, :] - lon[:, None]) * np.cos(np.radians((a_lat[None, :] + lat[:, None]) / 2))
-        km = 111.2 * np.hypot(x, a_lat[None, :] - lat[:, None])
         score = np.array(self.base) + (3.0 * weight[None, :] * np.exp(-km / 40.0) * (km < 200)).sum(axis=1)
         return score.tolist()
 
     def _nearness(self, anchors: list[Place]) -> None:
         """exp(-km / 40) between every candidate and each of these anchors, by the numpy expression of
         `scores_numpy` (elementwise: a pair's value does not depend on the others computed with it); kept in `_near`."""
-        lat = np.array([p.lat for p in self.places])
-        lon = np.array([p.lon for p in self.places])
-        a_lat = np.array([a.lat for a in anchors])
-        a_lon = np.array([a.lon for a in anchors])
-        x = (a_lon[None, :] - lon[:, None]) * np.cos(np.radians((a_lat[None, :] + lat[:, None]) / 2))
-        km = 111.2 * np.hypot(x, a_lat[None, :] - lat[:, None])
+        km = _km(self.places, anchors)
         near, within = np.exp(-km / 40.0).T.tolist(), (km < 200).T.tolist()
-        if len(self._near) > 4096:
-            self._near.clear()  # bounded on an endless stream of reports
         for anchor, values, flags in zip(anchors, near, within):
             self._near[anchor.place_id] = tuple((i, value) for i, (value, flag) in enumerate(zip(values, flags)) if flag)
+
+
+def _km(places: list[Place], anchors: list[Place]) -> np.ndarray:
+    """Distances in km, candidates x anchors, by the flat-earth formula the scores were tuned with."""
+    lat, lon = np.array([p.lat for p in places]), np.array([p.lon for p in places])
+    a_lat, a_lon = np.array([a.lat for a in anchors]), np.array([a.lon for a in anchors])
+    x = (a_lon[None, :] - lon[:, None]) * np.cos(np.radians((a_lat[None, :] + lat[:, None]) / 2))
+    return 111.2 * np.hypot(x, a_lat[None, :] - lat[:, None])
 
 
 class _NearnessCache(dict):
     """Candidate place_ids -> {anchor place_id -> ((candidate index, exp(-km / 40)), ...) within 200 km}.
 
-    One per gazetteer (`_nearness_cache`): a place_id stands for the same coordinates only within one gazetteer.
+    One per gazetteer (`_caches`): a place_id stands for the same coordinates only within one gazetteer.
     Bounded: cleared when it holds too many candidate lists."""
 
     LIMIT = 20_000  # candidate lists
@@ -299,24 +294,15 @@ class _ReadingsCache(dict):
         return found
 
 
-_shared_readings: _ReadingsCache | None = None
+_shared_caches: tuple[Gazetteer, _ReadingsCache, _NearnessCache] | None = None
 
 
-def _readings_cache(gazetteer: Gazetteer) -> _ReadingsCache:
-    global _shared_readings
-    if _shared_readings is None or _shared_readings.gazetteer is not gazetteer:
-        _shared_readings = _ReadingsCache(gazetteer)
-    return _shared_readings
-
-
-_shared_nearness: tuple[Gazetteer, _NearnessCache] | None = None
-
-
-def _nearness_cache(gazetteer: Gazetteer) -> _NearnessCache:
-    global _shared_nearness
-    if _shared_nearness is None or _shared_nearness[0] is not gazetteer:
-        _shared_nearness = (gazetteer, _NearnessCache())
-    return _shared_nearness[1]
+def _caches(gazetteer: Gazetteer) -> tuple[_ReadingsCache, _NearnessCache]:
+    """The report-independent caches for this gazetteer, made anew when the gazetteer changes."""
+    global _shared_caches
+    if _shared_caches is None or _shared_caches[0] is not gazetteer:
+        _shared_caches = (gazetteer, _ReadingsCache(gazetteer), _NearnessCache())
+    return _shared_caches[1], _shared_caches[2]
 
 
 _CYRILLIC_TO_LATIN = str.maketrans({

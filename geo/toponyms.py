@@ -120,12 +120,12 @@ class PlaceMatcher:
         """The folded word and, for Cyrillic words, the nominatives its case ending could come from."""
         return _variants(token.folded)
 
-    def match(self, text: str, tokens: list[Token] | None = None, *, check_plausible: bool = True) -> list[Mention]:
+    def match(self, text: str, *, check_plausible: bool = True) -> list[Mention]:
         """Every place or region name in `text`, left to right, longest match first, no overlaps.
 
         `check_plausible=False` skips the common-word and person-name filters, for text a NER model already
         tagged as a place."""
-        words = _Words(word_columns(text) if tokens is None else _columns(tokens))
+        words = _Words(word_columns(text))
         folded, starts, ends = words.folded, words.starts, words.ends
         n_words = len(folded)
         mentions: list[Mention] = []
@@ -250,11 +250,6 @@ class _Words:
         if self._lowercase is None:
             self._lowercase = set(compress(self.folded, map(str.islower, self._first_letters)))
         return self._lowercase
-
-
-def _columns(tokens: list[Token]) -> WordColumns:
-    """Tokens turned into columns, one list per field (each picked out in C by map/itemgetter)."""
-    return WordColumns(*(list(map(itemgetter(field), tokens)) for field in range(4)))
 
 
 class _NameStarts(dict):
