@@ -66,17 +66,16 @@ OTHER_SIDE = {"ukraine": "russia", "russia": "ukraine"}
 class Lexicon:
     effect_cues: PatternScanner  # every category of EFFECTS, most specific first
     any_actor: PatternScanner
-    reference_scanner: PatternScanner
+    reference_scanner: PatternScanner  # the forward reading of reference_before: tests/test_scanner.py checks one against the other
     negation: PatternScanner
     claim: PatternScanner
     hypothetical: Prefiltered
     reference_after: re.Pattern[str]
     past: Prefiltered
     months: Prefiltered  # named groups m1..m12
-    metonymy_before: re.Pattern[str]
     metonymy_after: re.Pattern[str]
     reference_before: EndAnchored  # reference_scanner's patterns: does one end the text? (mention_role)
-    metonymy_before_end: EndAnchored  # metonymy_before, the same question, read backwards (mention_role)
+    metonymy_before_end: EndAnchored  # does a metonymy pattern ("selon", "according to") end the text? (mention_role)
     military: WordStartSearch  # grammar.MILITARY, searched only at the words its first letters begin (SentenceCues)
     sentence_scanners: ScannerGroup  # effect_cues, any_actor, negation, claim in one pass (SentenceCues)
     past_and_months: PrefilteredGroup  # past, months in one pass (_is_past)
@@ -125,7 +124,6 @@ def load_lexicon(path: Path = CUES_FILE) -> Lexicon:
         reference_after=_union(data["reference"]["after"]),
         past=past,
         months=months,
-        metonymy_before=re.compile("|".join(f"(?:{p})" for p in data["metonymy"]["before"]), re.IGNORECASE),
         metonymy_after=_union(data["metonymy"]["after"]),
         reference_before=EndAnchored(data["reference"]["before"]),
         metonymy_before_end=EndAnchored(data["metonymy"]["before"]),
